@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace DistillLab.Core.Experiments;
+
+/// <summary>Everything that defines one run of the lab. Defaults are the reference lab's (LAB.md).</summary>
+/// <remarks>The one place run settings are validated: the command line, the HTTP API and the
+/// dashboard form all call <see cref="Validate"/> and show its messages as they are.</remarks>
+public sealed record LabConfig
+{
+    public const int MinImageSize = Models.TeacherNet.MinimumInputSize;
+    public const int MaxImageSize = 512;
+
+    /// <summary>Data source: synthetic | folder:&lt;path&gt; | idx:&lt;dir&gt; | petimages[:&lt;folder&gt;].</summary>
+    public string Data { get; init; } = "synthetic";
+    /// <summary>Square input size in pixels; null picks 64 on CPU and 224 on CUDA.</summary>
+    public int? ImageSize { get; init; }
+    /// <summary>Keep only the first N usable images of the pool (before shuffle and split).</summary>
+    public int? Limit { get; init; }
+    public int TeacherEpochs { get; init; } = 8;
+    public int StudentEpochs { get; init; } = 5;
+    /// <summary>Weight of the hard-label loss; 1 - alpha weighs the distillation loss.</summary>
+    public double Alpha { get; init; } = 0.05;
+    /// <summary>Softmax temperature applied to teacher and student logits in the distillation loss.</summary>
+    public double Temperature { get; init; } = 5;
+    /// <summary>Multiply the distillation term by T^2 (Hinton et al.); off in the reference lab.</summary>
+    public bool ScaleByTemperatureSquared { get; init; }
+    public int BatchSize { get; init; } = 32;
+    public double LearningRate { get; init; } = 0.001;
+    public int Seed { get; init; } = 42;
+    /// <summary>auto | cpu | cuda.</summary>
+    public string Device { get; init; } = "auto";
+    /// <summary>A saved teacher to reuse instead of training one (then TeacherEpochs may be 0).</summary>
+    public string? TeacherPath { get; init; }
+
+    public static readonly IReadOnlyList<string> Devices = ["auto", "cpu", "cuda"];
+
+    /// <summary>Every problem with this config, one per field; empty when it is valid.</summary>
+    public IReadOnlyList<ConfigError> Validate()
+    {
+        var errors = new List<ConfigError>();
+        void Add(string field, string message) => errors.Add(new ConfigError(field, message));
+
+        if (string.IsNullOrWhiteSpace(Data))
+            Add("data", "is required: synthetic, folder:<path>, idx:<dir> or petimages[:<folder>].");
+        if (ImageSize is { } size && (size < MinImageSize || size > MaxImageSize))
+            Add("imageSize", $"must be between {MinImageSize} and {MaxImageSize} pixels (the teacher's four conv+pool stages need at least {MinImageSize}); got {size}.");
+        if (Limit is { } limit && limit < 10)
+            Add("limit", $"must be at least 10 images so that every split gets some; got {limit}.");
+        if (TeacherPath is null && TeacherEpochs < 1)
+            Add("teacherEpochs", $"must be at least 1 (0 is allowed only when a saved teacher is given); got {TeacherEpochs}.");
+        else if (TeacherEpochs < 0 || TeacherEpochs > 1000)
+            Add("teacherEpochs", $"must be between 0 and 1000; got {TeacherEpochs}.");
+        if (StudentEpochs < 1 || StudentEpochs > 1000)
+            Add("studentEpochs", $"must be between 1 and 1000; got {StudentEpochs}.");
+        if (!double.IsFinite(Alpha) || Alpha < 0 || Alpha > 1)
+            Add("alpha", $"must be a number between 0 and 1; got {Format(Alpha)}.");
+        if (!double.IsFinite(Temperature) || Temperature <= 0 || Temperature > 100)
+            Add("temperature", $"must be a number greater than 0 and at most 100; got {Format(Temperature)}.");
+        if (BatchSize < 1 || BatchSize > 4096)
+            Add("batchSize", $"must be between 1 and 4096; got {BatchSize}.");
+        if (!double.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 10)
+            Add("learningRate", $"must be a number greater than 0 and at most 10; got {Format(LearningRate)}.");
+        if (!Devices.Contains(Device))
+            Add("device", $"must be one of {string.Join(", ", Devices)}; got '{Device}'.");
+        return errors;
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
+
+/// <summary>One invalid setting: the field's camelCase name and what is allowed.</summary>
+public sealed record ConfigError(string Field, string Message)
+{
+    public override string ToString() => $"{Field} {Message}";
+}
