@@ -3,8 +3,14 @@ using DistillLab.Core.Models;
 
 namespace DistillLab.Core.Experiments;
 
-/// <summary>Where a run may read and write: the decode cache and the folders data sources may come from.</summary>
-public sealed record LabEnvironment(string CacheDirectory, IReadOnlyList<string>? DataRoots = null);
+/// <summary>Where a run may read and write.</summary>
+/// <param name="DataDirectory">DistillLab's own data folder: decode cache in cache/, downloaded Cats vs Dogs in cats_vs_dogs/.</param>
+/// <param name="DataRoots">Folders that folder:/idx:/petimages: sources may point into; null allows any path (command line).</param>
+public sealed record LabEnvironment(string DataDirectory, IReadOnlyList<string>? DataRoots = null)
+{
+    public string CacheDirectory => Path.Combine(DataDirectory, "cache");
+    public string PetImagesDirectory => Path.Combine(DataDirectory, "cats_vs_dogs");
+}
 
 /// <summary>Runs the whole lab: load data, teacher, student from scratch, distilled student, test all three.</summary>
 public sealed class LabRunner(LabEnvironment environment)
