@@ -26,7 +26,7 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
         TrainingOptions options, Func<Tensor, Tensor, StepLoss> lossOf)
     {
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
-        int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        int batches = BatchLoader.BatchCount(train.Count, options.BatchSize);
         onEvent(new PhaseStarted(role, options.Epochs, batches, CountParameters(model)));
 
         var history = new List<EpochMetrics>();
@@ -55,7 +55,7 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
         bool hasParts = false;
         int batchIndex = 0;
         // A new, seeded order each epoch; the same for every model trained with the same seed.
-        foreach (var batch in BatchLoader.Batches(train, options.BatchSize, options.Seed * 1000 + epoch, cancellationToken))
+        foreach (var batch in BatchLoader.Batches(train, options.BatchSize, BatchLoader.EpochSeed(options.Seed, epoch), cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
             batchIndex++;
