@@ -11,7 +11,7 @@ public static class LabCommand
 {
     public static Task<int> RunAsync(string[] args) => Task.FromResult(Run(args, Console.Out, Console.Error));
 
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CommandSettings? settings = null)
     {
         var options = LabOptions.Parse(args, out var error);
         if (options is null)
@@ -25,7 +25,7 @@ public static class LabCommand
             return 0;
         }
 
-        var settings = CommandSettings.Load();
+        settings ??= CommandSettings.Load();
         var progress = new ConsoleProgress(stdout, interactive: !Console.IsOutputRedirected);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
