@@ -10,7 +10,8 @@ public static class DataLoader
     public const int MinimumPool = 10;
 
     /// <summary>Loads, decodes (or reads the decode cache), caps at the limit, shuffles with the seed and splits.</summary>
-    /// <param name="progress">Stages: "scan" (listing files), "decode" (done/total files), "cache" (read from the decode cache), "split".</param>
+    /// <param name="progress">Stages: "scan" (files listed), "decode" (done/total files), "cache" (read from the decode cache),
+    /// "generate" (synthetic), "split". Called from worker threads during decoding, but never two calls at once.</param>
     /// <exception cref="DataSourceException">The source cannot be used; the message says why and what is allowed.</exception>
     public static LabData Load(DataRequest request, Action<DataProgress>? progress, CancellationToken ct)
     {
@@ -43,7 +44,6 @@ public static class DataLoader
 
     private static SourceListing List(Func<SourceListing> list, Action<DataProgress>? progress)
     {
-        progress?.Invoke(new DataProgress("scan", 0, 0));
         try
         {
             var listing = list();

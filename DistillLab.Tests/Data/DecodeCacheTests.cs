@@ -124,3 +124,41 @@ public class DecodeCacheTests
         Assert.Equal(2, Directory.GetFiles(temp.Environment().CacheDirectory, "*.dlcache").Length);
     }
 }
+
+public class DataLoaderRobustnessTests
+{
+    [Fact]
+    public void CacheThatCannotBeWrittenDoesNotFailTheLoad()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 12; i++) temp.Write($"d/{(i % 2 == 0 ? "a" : "b")}/{i}.png", Valued((byte)i));
+        var environment = temp.Environment();
+        Directory.CreateDirectory(environment.DataDirectory);
+        File.WriteAllText(environment.CacheDirectory, "a file where the cache folder should be");
+        var (data, progress) = Load($"folder:{temp.Path}/d", environment);
+        Assert.Equal(12, AllValues(data).Count);
+        Assert.True(Decoded(Load($"folder:{temp.Path}/d", environment).Progress));
+    }
+
+    [Fact]
+    public void CancelledLoadStopsWithOperationCanceled()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 12; i++) temp.Write($"d/{(i % 2 == 0 ? "a" : "b")}/{i}.png", Valued((byte)i));
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            DataLoader.Load(new DataRequest($"folder:{temp.Path}/d", Size, null, 1, temp.Environment()), null, cts.Token));
+    }
+
+    [Fact]
+    public void ProgressTotalsAreNeverZero()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 12; i++) temp.Write($"d/{(i % 2 == 0 ? "a" : "b")}/{i}.png", Valued((byte)i));
+        var (_, first) = Load($"folder:{temp.Path}/d", temp.Environment());
+        var (_, second) = Load($"folder:{temp.Path}/d", temp.Environment());
+        Assert.All(first.Concat(second), p => Assert.InRange(p.Done, 0, p.Total));
+        Assert.All(first.Concat(second), p => Assert.True(p.Total > 0, p.ToString()));
+    }
+}
