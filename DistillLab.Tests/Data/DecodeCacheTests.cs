@@ -162,3 +162,22 @@ public class DataLoaderRobustnessTests
         Assert.All(first.Concat(second), p => Assert.True(p.Total > 0, p.ToString()));
     }
 }
+
+public class ConcurrentLoadTests
+{
+    [Fact]
+    public void TwoRunsLoadingTheSameSourceAtOnceBothSucceedAndLeaveOneValidCache()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 40; i++) temp.Write($"d/{(i % 2 == 0 ? "a" : "b")}/{i}.png", Valued((byte)i));
+        var loads = Enumerable.Range(0, 2)
+            .Select(_ => Task.Run(() => Load($"folder:{temp.Path}/d", temp.Environment()).Data))
+            .ToArray();
+        Task.WaitAll(loads);
+        Assert.Equal(AllValues(loads[0].Result), AllValues(loads[1].Result));
+        var cacheDir = temp.Environment().CacheDirectory;
+        Assert.Single(Directory.GetFiles(cacheDir, "*.dlcache"));
+        Assert.Empty(Directory.GetFiles(cacheDir, "*.tmp"));
+        Assert.True(FromCache(Load($"folder:{temp.Path}/d", temp.Environment()).Progress));
+    }
+}
