@@ -24,7 +24,7 @@ public static class DataLoader
         var spec = DataSourceSpec.Parse(request.Source, request.Environment);
         return spec.Kind switch
         {
-            DataSourceKind.Synthetic => LoadSynthetic(request, progress),
+            DataSourceKind.Synthetic => LoadSynthetic(request, spec, progress),
             DataSourceKind.Idx => IdxSource.Load(spec.Text, spec.Path!, request.ImageSize, request.Limit, progress, ct),
             DataSourceKind.Folder => LoadPool(request, spec, List(() => FolderSource.List(spec.Path!), progress), progress, ct),
             DataSourceKind.PetImages => LoadPool(request, spec,
@@ -33,13 +33,13 @@ public static class DataLoader
         };
     }
 
-    private static LabData LoadSynthetic(DataRequest request, Action<DataProgress>? progress)
+    private static LabData LoadSynthetic(DataRequest request, DataSourceSpec spec, Action<DataProgress>? progress)
     {
         int count = request.Limit ?? SyntheticCatsDogs.DefaultCount;
         progress?.Invoke(new DataProgress("generate", 0, count));
         var pool = SyntheticCatsDogs.Generate(count, request.ImageSize, request.Seed);
         progress?.Invoke(new DataProgress("generate", count, count));
-        return Split(request.Source, SyntheticCatsDogs.Classes, pool, new SortedDictionary<string, int>(), request.Seed, progress);
+        return Split(spec.Text, SyntheticCatsDogs.Classes, pool, new SortedDictionary<string, int>(), request.Seed, progress);
     }
 
     private static SourceListing List(Func<SourceListing> list, Action<DataProgress>? progress)
