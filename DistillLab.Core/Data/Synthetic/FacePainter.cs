@@ -37,7 +37,7 @@ internal static class FacePainter
 
     private static void PaintUprightEars(Canvas canvas, Random rng, FaceTraits face, in Placement at, Rgb fur, Rgb second)
     {
-        var inner = rng.NextDouble() < 0.6 ? Palette.Pink(rng) : second;
+        var inner = rng.NextDouble() < 0.45 ? Palette.Pink(rng) : second;
         float h = face.EarHeight;
         float spread = U(rng, 0.5f, 0.85f);
         for (int side = -1; side <= 1; side += 2)
@@ -80,7 +80,7 @@ internal static class FacePainter
 
     private static void PaintFloppyEars(Canvas canvas, Random rng, FaceTraits face, in Placement at, Rgb fur, Rgb second)
     {
-        var ear = rng.NextDouble() < 0.6 ? second : fur.Scale(U(rng, 0.6f, 0.9f));
+        var ear = rng.NextDouble() < 0.5 ? second : fur.Scale(U(rng, 0.75f, 1.05f));
         float rx = U(rng, 0.24f, 0.38f), ry = U(rng, 0.5f, 0.8f);
         float x = U(rng, 0.8f, 0.98f), y = U(rng, -0.2f, 0.15f), tilt = U(rng, 0.05f, 0.5f);
         for (int side = -1; side <= 1; side += 2)
@@ -134,7 +134,7 @@ internal static class FacePainter
     private static void PaintSnout(Canvas canvas, Random rng, FaceTraits face, in Placement at, Rgb fur, float minHalfWidth)
     {
         float l = face.SnoutLength;
-        var muzzle = fur.Mix(White, U(rng, 0f, 0.6f));
+        var muzzle = fur.Mix(White, U(rng, 0f, 0.3f + face.SnoutLength * 0.5f));
         float muzzleY = 0.3f + l * 0.35f;
         float muzzleRx = 0.3f + l * 0.3f, muzzleRy = 0.18f + l * 0.4f;
         if (l > 0.2f || rng.NextDouble() < 0.5)
@@ -145,7 +145,7 @@ internal static class FacePainter
 
         float noseY = muzzleY - muzzleRy * 0.55f;
         float n = face.NoseSize;
-        var noseColor = face.PinkNose ? Palette.Pink(rng) : NearBlack.Mix(new Rgb(0.3f, 0.2f, 0.2f), (float)rng.NextDouble());
+        var noseColor = face.PinkNose ? Palette.Pink(rng) : NearBlack.Mix(new Rgb(0.5f, 0.28f, 0.22f), (float)rng.NextDouble());
         if (face.TriangleNose)
             canvas.Fill(new Triangle(-n, noseY - n * 0.5f, n, noseY - n * 0.5f, 0f, noseY + n * 0.6f, n * 0.25f), at, noseColor);
         else
@@ -165,7 +165,7 @@ internal static class FacePainter
             canvas.Fill(new Stroke(0f, mouthY, side * mouthW * 0.5f, mouthY + 0.07f, side * mouthW, mouthY - 0.02f, lip), at, lineColor, 0.9f);
 
         if (face.WhiskersPerSide == 0) return;
-        var whisker = rng.NextDouble() < 0.6 ? White : NearBlack;
+        var whisker = rng.NextDouble() < 0.5 ? White : NearBlack;
         float opacity = U(rng, 0.6f, 1f);
         float w = MathF.Max(minHalfWidth, 0.012f);
         for (int side = -1; side <= 1; side += 2)
