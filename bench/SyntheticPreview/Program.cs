@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DistillLab.Core.Data;
 using DistillLab.Core.Data.Synthetic;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
 // Looks at the synthetic data set the way a person would: a labelled contact sheet, and how long generation takes.
@@ -60,7 +61,8 @@ static class ContactSheet
             TinyFont.Write(sheet, label, ox + 2, oy + size + 2, ink);
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        sheet.SaveAsPng(path);
+        // A 256-colour palette keeps the noisy sheet small enough to live in the repository.
+        sheet.SaveAsPng(path, new PngEncoder { ColorType = PngColorType.Palette, CompressionLevel = PngCompressionLevel.BestCompression });
     }
 }
 
