@@ -42,6 +42,10 @@ public sealed class CatsDogsDataset
         bool keepArchive = false, CancellationToken ct = default)
     {
         if (IsPresent(folder)) return new EnsureResult(PetImagesPath(folder), true, null, null);
+        // Say so before an 800 MB download, not after it: extraction never merges into an existing folder.
+        if (Directory.Exists(PetImagesPath(folder)) || File.Exists(PetImagesPath(folder)))
+            throw new InvalidOperationException(
+                $"'{PetImagesPath(folder)}' exists but lacks Cat or Dog; remove it (or choose another folder) to download the data set.");
         var download = await downloader.DownloadAsync(http, Settings, folder, progress, ct);
         var extraction = await extractor.ExtractAsync(download.ArchivePath, folder, progress, ct);
         if (!keepArchive) File.Delete(download.ArchivePath);

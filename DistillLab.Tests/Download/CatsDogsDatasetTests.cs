@@ -54,6 +54,17 @@ public sealed class CatsDogsDatasetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HalfAPetImagesFolderIsReportedBeforeDownloading()
+    {
+        Directory.CreateDirectory(Path.Combine(temp.Path, "PetImages", "Cat"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Dataset().EnsureAsync(temp.Path));
+
+        Assert.Contains("lacks Cat or Dog", error.Message);
+        Assert.Equal(0, server.RequestCount);
+    }
+
+    [Fact]
     public async Task WrongHashIsRejectedAndNothingIsExtracted()
     {
         var error = await Assert.ThrowsAsync<ArchiveVerificationException>(
