@@ -19,6 +19,7 @@ if (args.Contains("--probe"))
 Directory.CreateDirectory(options.Folder);
 Console.WriteLine($"DataPrep benchmark: {options.Count} images in {options.Folder}, {options.Workers} workers, {options.Rounds} rounds");
 Console.WriteLine(Machine.Describe(options.Python));
+Console.WriteLine($"Load average at start: {Machine.LoadAverage()}");
 
 var watch = Stopwatch.StartNew();
 var files = Generator.Generate(options);
@@ -65,6 +66,22 @@ foreach (var (what, pillowWhat) in new[] { ("decode+resize 64 rgba", "decode+res
     Console.WriteLine($"Best {what}: ImageSharp {s:N0} images/s ({25_000 / s:N0} s for 25,000), Pillow {p:N0} images/s, Pillow/ImageSharp = {p / s:N2}");
 }
 Console.WriteLine($"Pillow {Decoding.PillowVersion}");
+// Paired per round: both libraries ran back to back, so a busy neighbour affects the pair alike.
+var paired = rows.Where(r => r.Workers == options.Workers).GroupBy(r => r.What).ToDictionary(g => g.Key, g => g.ToList());
+foreach (var (what, pillowWhat) in new[] { ("decode+resize 64", "decode+resize 64"), ("decode+resize 64 rgba", "decode+resize 64"), ("decode+sample 64", "decode+sample 64"), ("decode only", "decode only") })
+{
+    var sharpRates = paired[what].Where(r => r.Library == "ImageSharp").Select(r => r.Count / r.Seconds).ToList();
+    var pillowRates = paired[pillowWhat].Where(r => r.Library == "Pillow").Select(r => r.Count / r.Seconds).ToList();
+    var ratios = sharpRates.Zip(pillowRates, (a, b) => b / a).Order().ToList();
+    Console.WriteLine($"Median {what}: ImageSharp {Median(sharpRates):N0} images/s ({25_000 / Median(sharpRates):N0} s for 25,000), " +
+                      $"Pillow {Median(pillowRates):N0} images/s; Pillow/ImageSharp per round {string.Join(" ", ratios.Select(r => r.ToString("N2")))}, median {Median(ratios):N2}");
+}
+Console.WriteLine($"Load average at end: {Machine.LoadAverage()}");
+static double Median(IEnumerable<double> values)
+{
+    var v = values.Order().ToList();
+    return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
+}
 Console.WriteLine($"Total benchmark time {watch.Elapsed.TotalSeconds:N0} s");
 if (options.Json is not null)
     File.WriteAllText(options.Json, JsonSerializer.Serialize(rows.Select(r => new { r.What, r.Library, r.Workers, r.Count, r.Seconds, r.Failures })));
@@ -87,6 +104,8 @@ sealed record Options(int Count, string Folder, int Workers, int Rounds, string 
 
 static class Machine
 {
+    public static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
+
     public static string Describe(string python)
     {
         string cpu = File.Exists("/proc/cpuinfo")
