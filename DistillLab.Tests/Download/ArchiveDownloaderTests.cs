@@ -43,6 +43,7 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
     {
         long cut = Zip.Bytes.Length * 2 / 5;
         server.DropAt(cut);
+        server.ClientFile = ArchiveDownloader.PartPath(ArchivePath);
 
         var result = await Downloader().DownloadAsync(http, Settings, temp.Path);
 
@@ -57,6 +58,7 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
     {
         long cut = Zip.Bytes.Length / 2;
         server.DropAt(cut);
+        server.ClientFile = ArchiveDownloader.PartPath(ArchivePath);
         server.IgnoreRange = true;
 
         var result = await Downloader().DownloadAsync(http, Settings, temp.Path);

@@ -79,6 +79,7 @@ public sealed class CatsDogsDatasetTests : IAsyncLifetime
     public async Task InterruptedEnsureResumesOnTheNextCall()
     {
         server.DropAt(Zip.Bytes.Length / 2, responses: int.MaxValue);
+        server.ClientFile = Path.Combine(temp.Path, "kagglecatsanddogs_5340.zip.part");
         await Assert.ThrowsAsync<DownloadFailedException>(() => Dataset().EnsureAsync(temp.Path));
         Assert.Equal(Zip.Bytes.Length / 2, new FileInfo(Path.Combine(temp.Path, "kagglecatsanddogs_5340.zip.part")).Length);
 

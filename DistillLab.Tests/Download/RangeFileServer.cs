@@ -55,6 +55,18 @@ public sealed class RangeFileServer : IAsyncDisposable
     public void DropAt(long fileOffset, int responses = 1) { DropOffset = fileOffset; dropsLeft = responses; }
     private long DropOffset { get; set; }
 
+    /// <summary>The client's .part file. When set, a drop waits until the client has written every byte sent before it
+    /// aborts (otherwise it waits 100 ms), so tests can assert the exact Range of the next request.</summary>
+    public string? ClientFile { get; set; }
+
+    private async Task ClientHasAsync(long bytes)
+    {
+        if (ClientFile is null) { await Task.Delay(100); return; }
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline && !(File.Exists(ClientFile) && new FileInfo(ClientFile).Length >= bytes))
+            await Task.Delay(5);
+    }
+
     /// <summary>The next response sends <paramref name="bytes"/> body bytes and then stalls until the client goes away.</summary>
     public void PauseAfter(long bytes) { PauseBytes = bytes; pausesLeft = 1; }
     private long PauseBytes { get; set; }
@@ -113,8 +125,8 @@ public sealed class RangeFileServer : IAsyncDisposable
         }
         else
         {
-            // Abort drops output the transport has not sent yet; give it time so the client sees every byte up to the cut.
-            await Task.Delay(100);
+            // Abort discards output the transport has not sent yet; wait until the client has the bytes up to the cut.
+            await ClientHasAsync(start + sent);
         }
         context.Abort();
     }
