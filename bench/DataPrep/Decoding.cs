@@ -97,6 +97,16 @@ static class Decoding
         return (watch.Elapsed.TotalSeconds, failures);
     }
 
+    /// <summary>64x64 RGB bytes as the "resize" mode makes them.</summary>
+    public static byte[] ImageSharpResize(string path)
+    {
+        var rgb = new byte[64 * 64 * 3];
+        using var image = Image.Load<Rgb24>(Config, File.ReadAllBytes(path));
+        image.Mutate(x => x.Resize(64, 64, KnownResamplers.Triangle));
+        image.CopyPixelDataTo(rgb);
+        return rgb;
+    }
+
     static void ToRgb(Image<Rgba32> image, byte[] rgb)
     {
         image.ProcessPixelRows(access =>

@@ -26,6 +26,7 @@ var files = Generator.Generate(options);
 Console.WriteLine($"Generated in {watch.Elapsed.TotalSeconds:N1} s");
 Console.WriteLine(Generator.Summary(files));
 var paths = files.Select(f => f.Path).ToArray();
+Compare(files, options);
 
 foreach (var mode in new[] { "resize", "resize-rgba", "sample-rgba", "decode-rgba" })
     Decoding.ImageSharp(paths.Take(100).ToArray(), mode, options.Workers); // JIT warm-up
@@ -77,6 +78,25 @@ foreach (var (what, pillowWhat) in new[] { ("decode+resize 64", "decode+resize 6
                       $"Pillow {Median(pillowRates):N0} images/s; Pillow/ImageSharp per round {string.Join(" ", ratios.Select(r => r.ToString("N2")))}, median {Median(ratios):N2}");
 }
 Console.WriteLine($"Load average at end: {Machine.LoadAverage()}");
+// Both libraries must do the same work: compare their 64 px outputs per kind of file (mean absolute difference, 0-255).
+static void Compare(IReadOnlyList<GeneratedFile> files, Options options)
+{
+    var sample = files.GroupBy(f => f.Kind).SelectMany(g => g.Take(15)).ToList();
+    string dir = Path.Combine(options.Folder, "compare");
+    Directory.CreateDirectory(dir);
+    string list = Path.Combine(options.Folder, "compare.txt");
+    File.WriteAllLines(list, sample.Select(f => f.Path));
+    Generator.RunPython(options.Python, $"\"{Generator.PillowScript}\" dump \"{list}\" \"{dir}\"");
+    var diffs = sample.Select((f, i) =>
+    {
+        var mine = Decoding.ImageSharpResize(f.Path);
+        var theirs = File.ReadAllBytes(Path.Combine(dir, $"{i}.rgb"));
+        return (f.Kind, Diff: mine.Zip(theirs, (a, b) => Math.Abs(a - b)).Average());
+    });
+    Console.WriteLine("ImageSharp Triangle vs Pillow BILINEAR at 64 px, mean |difference| (0-255): " +
+        string.Join(", ", diffs.GroupBy(d => d.Kind).Select(g => $"{g.Key} {g.Average(d => d.Diff):N2} (max {g.Max(d => d.Diff):N2}, {g.Count()} files)")));
+}
+
 static double Median(IEnumerable<double> values)
 {
     var v = values.Order().ToList();
@@ -95,7 +115,7 @@ sealed record Options(int Count, string Folder, int Workers, int Rounds, string 
             int.Parse(Get("--count") ?? "1500"),
             Get("--dir") ?? Path.Combine(Path.GetTempPath(), "distilllab-dataprep"),
             int.Parse(Get("--workers") ?? Environment.ProcessorCount.ToString()),
-            int.Parse(Get("--rounds") ?? "2"),
+            Math.Max(1, int.Parse(Get("--rounds") ?? "2")),
             Get("--python") ?? "/usr/bin/python3",
             int.Parse(Get("--seed") ?? "42"),
             Get("--json"));

@@ -1,6 +1,7 @@
 """Pillow side of the DataPrep benchmark (run with Debian's /usr/bin/python3 and python3-pil).
 
   pillow_bench.py recode <list>                  re-encode files in place: each line "path<TAB>progressive|cmyk<TAB>quality"
+  pillow_bench.py dump <list> <out_dir>           write each file's 64x64 RGB resize to <out_dir>/<index>.rgb
   pillow_bench.py bench <list> <workers> <mode>  decode (mode decode), + resize to 64x64 antialiased (resize)
                                                  or + bilinear sampling to 64x64 without antialiasing (sample) every file in <list>,
                                                  in a pool of <workers> processes; prints one JSON line
@@ -25,6 +26,18 @@ def recode(list_path):
                 im.convert("CMYK").save(path, "JPEG", quality=int(quality))
             else:
                 raise ValueError(kind)
+
+
+def dump(list_path, out_dir):
+    """Writes each file's 64x64 RGB bytes (antialiased bilinear resize) to <out_dir>/<index>.rgb, for comparison."""
+    import os
+    with open(list_path) as f:
+        paths = [line.rstrip("\n") for line in f if line.strip()]
+    for i, path in enumerate(paths):
+        with Image.open(path) as im:
+            data = im.convert("RGB").resize((64, 64), Image.BILINEAR).tobytes()
+        with open(os.path.join(out_dir, "%d.rgb" % i), "wb") as out:
+            out.write(data)
 
 
 def work(args):
@@ -60,5 +73,7 @@ def bench(list_path, workers, mode):
 if __name__ == "__main__":
     if sys.argv[1] == "recode":
         recode(sys.argv[2])
+    elif sys.argv[1] == "dump":
+        dump(sys.argv[2], sys.argv[3])
     else:
         bench(sys.argv[2], int(sys.argv[3]), sys.argv[4])
