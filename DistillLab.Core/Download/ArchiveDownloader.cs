@@ -36,11 +36,20 @@ public sealed class ArchiveDownloader
     /// <exception cref="ArchiveVerificationException">The downloaded bytes are not the expected archive (the .part is deleted).</exception>
     /// <exception cref="DownloadFailedException">A permanent HTTP error, a server offering another size, or too many failed tries.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the .part stays for the next call to resume.</exception>
+    /// <exception cref="InvalidOperationException">Another download or extraction is using the folder.</exception>
     public async Task<DownloadResult> DownloadAsync(HttpClient http, DownloadSettings settings, string targetFolder,
         IProgress<DownloadProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(settings);
+        using var folderLock = FolderLock.Acquire(targetFolder);
+        return await DownloadLockedAsync(http, settings, targetFolder, progress, ct);
+    }
+
+    /// <summary><see cref="DownloadAsync"/> for a caller that already holds the folder's lock.</summary>
+    internal async Task<DownloadResult> DownloadLockedAsync(HttpClient http, DownloadSettings settings, string targetFolder,
+        IProgress<DownloadProgress>? progress, CancellationToken ct)
+    {
         Directory.CreateDirectory(targetFolder);
         string archive = Path.Combine(targetFolder, settings.ArchiveFileName);
         string part = PartPath(archive);

@@ -37,6 +37,8 @@ public sealed class CatsDogsDataset
         Directory.Exists(Path.Combine(PetImagesPath(folder), "Dog"));
 
     /// <summary>Uses &lt;folder&gt;/PetImages as is when present; otherwise downloads (resuming a .part), verifies and extracts.</summary>
+    /// <exception cref="InvalidOperationException">&lt;folder&gt;/PetImages exists without Cat or Dog, or another
+    /// download or extraction is using the folder.</exception>
     /// <param name="keepArchive">Keep the verified zip after extracting (default: delete it, it is ~800 MB).</param>
     public async Task<EnsureResult> EnsureAsync(string folder, IProgress<DownloadProgress>? progress = null,
         bool keepArchive = false, CancellationToken ct = default)
@@ -46,8 +48,11 @@ public sealed class CatsDogsDataset
         if (Directory.Exists(PetImagesPath(folder)) || File.Exists(PetImagesPath(folder)))
             throw new InvalidOperationException(
                 $"'{PetImagesPath(folder)}' exists but lacks Cat or Dog; remove it (or choose another folder) to download the data set.");
-        var download = await downloader.DownloadAsync(http, Settings, folder, progress, ct);
-        var extraction = await extractor.ExtractAsync(download.ArchivePath, folder, progress, ct);
+        using var folderLock = FolderLock.Acquire(folder);
+        // Checked again under the lock: a run that held it may have just finished.
+        if (IsPresent(folder)) return new EnsureResult(PetImagesPath(folder), true, null, null);
+        var download = await downloader.DownloadLockedAsync(http, Settings, folder, progress, ct);
+        var extraction = await Task.Run(() => extractor.ExtractLocked(download.ArchivePath, folder, progress, ct), ct);
         if (!keepArchive) File.Delete(download.ArchivePath);
         return new EnsureResult(extraction.PetImagesFolder, false, download, extraction);
     }

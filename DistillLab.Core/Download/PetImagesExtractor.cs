@@ -76,11 +76,17 @@ public sealed partial class PetImagesExtractor
     /// <summary>Extracts into a hidden folder beside &lt;target&gt;/PetImages and renames it into place only when every file is written.</summary>
     /// <exception cref="InvalidOperationException">&lt;target&gt;/PetImages already exists (it is never merged into or replaced).</exception>
     /// <exception cref="InsufficientDiskSpaceException">The taken entries would not fit; checked before writing.</exception>
+    /// <exception cref="InvalidOperationException">Another download or extraction is using the folder.</exception>
     public Task<ExtractionResult> ExtractAsync(string archivePath, string targetFolder,
         IProgress<DownloadProgress>? progress = null, CancellationToken ct = default) =>
-        Task.Run(() => Extract(archivePath, targetFolder, progress, ct), ct);
+        Task.Run(() =>
+        {
+            using var folderLock = FolderLock.Acquire(targetFolder);
+            return ExtractLocked(archivePath, targetFolder, progress, ct);
+        }, ct);
 
-    private ExtractionResult Extract(string archivePath, string targetFolder, IProgress<DownloadProgress>? progress, CancellationToken ct)
+    /// <summary><see cref="ExtractAsync"/> for a caller that already holds the folder's lock; runs synchronously.</summary>
+    internal ExtractionResult ExtractLocked(string archivePath, string targetFolder, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
         string target = Path.GetFullPath(targetFolder);
         string final = Path.Combine(target, FolderName);

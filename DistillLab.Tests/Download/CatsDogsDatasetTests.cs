@@ -92,6 +92,29 @@ public sealed class CatsDogsDatasetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SecondRunIntoTheSameFolderIsRefusedWhileTheFirstRuns()
+    {
+        server.PauseAfter(Zip.Bytes.Length / 3);
+        using var cts = new CancellationTokenSource();
+        var first = Dataset().EnsureAsync(temp.Path, ct: cts.Token);
+        await server.Paused.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        string part = Path.Combine(temp.Path, "kagglecatsanddogs_5340.zip.part");
+        for (int i = 0; i < 500 && !(File.Exists(part) && new FileInfo(part).Length == Zip.Bytes.Length / 3); i++)
+            await Task.Delay(10);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Dataset().EnsureAsync(temp.Path));
+        Assert.Contains("Another download or extraction", error.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            new ArchiveDownloader(FixedDiskSpace.Plenty).DownloadAsync(http, Dataset().Settings, temp.Path));
+
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        var result = await Dataset().EnsureAsync(temp.Path);
+        Assert.True(result.Download!.Resumed);
+        Assert.Equal(["PetImages"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void SettingsDefaultToTheMicrosoftReleaseAndBindFromTheDownloadSection()
     {
         var defaults = new DownloadSettings();
