@@ -223,6 +223,22 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public void ProgressMeterReportsAtMostFiveTimesASecondAndAlwaysTheLast()
+    {
+        var log = new ProgressLog();
+        var meter = new ProgressMeter(log, DownloadStage.Downloading, total: 1_000_000, startBytes: 100);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        long done = 100;
+        while (watch.Elapsed < TimeSpan.FromMilliseconds(700)) meter.Update(done = Math.Min(done + 1, 999_999));
+        meter.Update(1_000_000, force: true);
+
+        Assert.InRange(log.Reports.Count, 2, 1 + 4 + 1); // the first, one per 200 ms, the forced last
+        Assert.Equal(1_000_000, log.Reports[^1].BytesDone);
+        Assert.True(log.Reports[^1].BytesPerSecond > 0);
+        Assert.Equal(TimeSpan.Zero, log.Reports[^1].EstimatedRemaining);
+    }
+
+    [Fact]
     public void RetryDelaysDoubleUpToTheCap()
     {
         var policy = new RetryPolicy(5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));

@@ -51,8 +51,15 @@ public sealed record PetImagesZip(byte[] Bytes, string Sha256, IReadOnlyList<Fix
     public int Count(FixtureKind kind) => Entries.Count(e => e.Kind == kind);
     public int ExtractedCats => Entries.Count(e => e.Label == 0);
     public int ExtractedDogs => Entries.Count(e => e.Label == 1);
-    /// <summary>Written to disk by extraction and kept by TFDS's rule ("JFIF" in the first 512 bytes): real and truncated JPEGs.</summary>
+    /// <summary>Written to disk by extraction and kept by TFDS's rule ("JFIF" in the first 512 bytes): real and truncated JPEGs (38).</summary>
     public int KeptByJfifRule => Entries.Count(e => e.Extracted && e.Kind is FixtureKind.Jpeg or FixtureKind.TruncatedJpeg);
+    /// <summary>Extracted but dropped by TFDS's rule: no JFIF in the first 512 bytes (6).</summary>
+    public int SkippedByJfifRule => Entries.Count(e => e.Extracted) - KeptByJfifRule;
+    /// <summary>Kept by the JFIF rule, then failing to decode: the truncated JPEG (1).</summary>
+    public int KeptButUndecodable => Entries.Count(e => e.Extracted && e.Kind == FixtureKind.TruncatedJpeg);
+    /// <summary>Usable images after both checks, by label: cats, dogs (20, 17).</summary>
+    public (int Cats, int Dogs) Usable =>
+        (Entries.Count(e => e.Label == 0 && e.Kind == FixtureKind.Jpeg), Entries.Count(e => e.Label == 1 && e.Kind == FixtureKind.Jpeg));
 }
 
 /// <summary>Builds a small zip in the layout of Microsoft's Kaggle Cats and Dogs release, with the bad entries the real one has and worse.</summary>
