@@ -188,9 +188,12 @@ public sealed class ArchiveDownloader
             if (have < expected)
                 throw new IOException($"The connection closed after {have:N0} of {expected:N0} bytes.");
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new TimeoutException($"No data from {settings.Url} for {retry.StallTimeout.TotalSeconds:N0} s.");
+            // Our stall timer, or HttpClient.Timeout (which covers the request up to the response headers).
+            throw new TimeoutException(stall.IsCancellationRequested
+                ? $"No data from {settings.Url} for {retry.StallTimeout.TotalSeconds:N0} s."
+                : $"The request to {settings.Url} timed out: {e.Message}", e);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using DistillLab.Core.Download;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace DistillLab.Tests.Download;
 
@@ -112,6 +114,44 @@ public sealed class CatsDogsDatasetTests : IAsyncLifetime
         var result = await Dataset().EnsureAsync(temp.Path);
         Assert.True(result.Download!.Resumed);
         Assert.Equal(["PetImages"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task ResolvesAsATypedHttpClientWithSettingsFromConfiguration()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Download:Url"] = server.Url,
+            ["Download:ExpectedBytes"] = Zip.Bytes.Length.ToString(),
+            ["Download:Sha256"] = Zip.Sha256,
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(config);
+        services.AddOptions<DownloadSettings>().BindConfiguration(DownloadSettings.SectionName).ValidateDataAnnotations();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DownloadSettings>>().Value);
+        services.AddHttpClient<CatsDogsDataset>();
+        using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<CatsDogsDataset>().EnsureAsync(temp.Path);
+
+        Assert.Equal(44, result.Extraction!.Extracted);
+    }
+
+    [Fact]
+    public async Task HttpClientTimeoutDoesNotCutALongDownload()
+    {
+        // HttpClient.Timeout covers the request up to the headers (ResponseHeadersRead), not the body: an 800 MB download
+        // with the default 100 s Timeout is not cut; RetryPolicy.StallTimeout guards the body instead.
+        server.ChunkDelay = TimeSpan.FromMilliseconds(300); // 7 chunks of 8 KB: ~2 s of body
+        var timeout = TimeSpan.FromSeconds(1.5);
+        using var client = new HttpClient { Timeout = timeout };
+        var settings = new DownloadSettings { Url = server.Url, ExpectedBytes = Zip.Bytes.Length, Sha256 = Zip.Sha256 };
+        var noRetry = RetryPolicy.Default with { MaxAttempts = 1 };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await new ArchiveDownloader(FixedDiskSpace.Plenty, noRetry).DownloadAsync(client, settings, temp.Path);
+
+        Assert.True(watch.Elapsed > timeout, $"took {watch.Elapsed}");
+        Assert.Equal(0, result.Retries);
     }
 
     [Fact]

@@ -43,6 +43,9 @@ public sealed class RangeFileServer : IAsyncDisposable
     /// <summary>Answer every request with 200 and the whole file, as a server without Range support does.</summary>
     public bool IgnoreRange { get; set; }
 
+    /// <summary>A pause after every 8 KB chunk, to make a download last.</summary>
+    public TimeSpan ChunkDelay { get; set; }
+
     /// <summary>Status code for requests to any other path, and for failures set by <see cref="FailNext"/>.</summary>
     public int FailureStatus { get; set; } = 503;
 
@@ -115,6 +118,11 @@ public sealed class RangeFileServer : IAsyncDisposable
             await context.Response.Body.WriteAsync(content.AsMemory((int)offset, chunk), context.RequestAborted);
             offset += chunk;
             sent += chunk;
+            if (ChunkDelay > TimeSpan.Zero)
+            {
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(ChunkDelay, context.RequestAborted);
+            }
         }
         if (sent == length - start) return;
         await context.Response.Body.FlushAsync(context.RequestAborted);
