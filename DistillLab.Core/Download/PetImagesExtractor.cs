@@ -101,11 +101,12 @@ public sealed partial class PetImagesExtractor
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in zip.Entries)
         {
-            string? reason;
-            if (!TryClassify(entry.FullName, out var cls, out var file, out reason)) { }
-            else if (!seen.Add(cls + "/" + file)) reason = IgnoreReason.Duplicate;
-            else if (entry.Length > MaxEntryBytes) reason = IgnoreReason.TooLarge;
-            else { taken.Add((entry, cls, file)); continue; }
+            if (TryClassify(entry.FullName, out var cls, out var file, out var reason))
+            {
+                if (!seen.Add(cls + "/" + file)) reason = IgnoreReason.Duplicate;
+                else if (entry.Length > MaxEntryBytes) reason = IgnoreReason.TooLarge;
+                else { taken.Add((entry, cls, file)); continue; }
+            }
             ignored[reason!] = ignored.GetValueOrDefault(reason!) + 1;
         }
 
