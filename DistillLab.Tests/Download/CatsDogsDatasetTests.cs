@@ -43,6 +43,21 @@ public sealed class CatsDogsDatasetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InterruptedExtractionKeepsTheVerifiedArchiveForTheNextCall()
+    {
+        using var cts = new CancellationTokenSource();
+        var progress = new ProgressLog { OnReport = p => { if (p.Stage == DownloadStage.Extracting) cts.Cancel(); } };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Dataset().EnsureAsync(temp.Path, progress, ct: cts.Token));
+        Assert.Equal(["kagglecatsanddogs_5340.zip"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName));
+
+        var result = await Dataset().EnsureAsync(temp.Path);
+
+        Assert.True(result.Download!.AlreadyPresent);
+        Assert.Equal(1, server.RequestCount);
+        Assert.Equal(44, result.Extraction!.Extracted);
+    }
+
+    [Fact]
     public async Task EnsureUsesAPresentFolderWithoutAnyRequest()
     {
         Directory.CreateDirectory(Path.Combine(temp.Path, "PetImages", "Cat"));
