@@ -87,9 +87,7 @@ public class PetImagesSourceTests
             temp.Write(Path.Combine("two", Path.GetRelativePath(Path.Combine(temp.Path, "one"), file)), File.ReadAllBytes(file));
         var (one, _) = Load($"petimages:{temp.Path}/one", temp.Environment());
         var (two, _) = Load($"petimages:{temp.Path}/two", temp.Environment());
-        Assert.Equal(one.Train.Labels, two.Train.Labels);
-        Assert.Equal(one.Train.Pixels, two.Train.Pixels);
-        Assert.Equal(one.Test.Pixels, two.Test.Pixels);
+        AssertSameSplits(one, two);
         Assert.Equal(one.Skipped, two.Skipped);
     }
 }
