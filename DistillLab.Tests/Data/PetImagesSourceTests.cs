@@ -90,4 +90,22 @@ public class PetImagesSourceTests
         AssertSameSplits(one, two);
         Assert.Equal(one.Skipped, two.Skipped);
     }
+
+    [Fact]
+    public void LimitTakesCatAndDogFilesInTurnAndCountsOnlyUsableImages()
+    {
+        using var temp = new TempFolder();
+        WriteRelease(temp, "PetImages");
+        // Cat order by path: 1, 10 (no JFIF), 11 (truncated), 12, 13 (no JFIF), 2, ...; Dog: 1, 2, ..., 6, 7 (corrupt).
+        var (data, _) = Load($"petimages:{temp.Path}", temp.Environment(), limit: 10);
+        var labels = data.Train.Labels.Concat(data.Validation.Labels).Concat(data.Test.Labels).ToList();
+        Assert.Equal(10, labels.Count);
+        Assert.Equal((4, 6), (labels.Count(l => l == 0), labels.Count(l => l == 1)));
+        Assert.Equal(new Dictionary<string, int>
+        {
+            [SkipReasons.IgnoredName] = 2,
+            [SkipReasons.NoJfifHeader] = 2,
+            [SkipReasons.Truncated] = 1,
+        }, data.Skipped);
+    }
 }
