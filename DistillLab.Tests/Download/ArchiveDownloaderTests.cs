@@ -69,6 +69,23 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
         Assert.Equal(Zip.Bytes, await File.ReadAllBytesAsync(ArchivePath));
     }
 
+    [Theory]
+    [InlineData(false, true)]  // 416 Range Not Satisfiable
+    [InlineData(true, false)]  // 206 starting at another byte than asked
+    public async Task RefusedOrMisplacedRangeStartsOverFromByteZero(bool misplace, bool refuse)
+    {
+        server.DropAt(Zip.Bytes.Length / 3);
+        server.ClientFile = ArchiveDownloader.PartPath(ArchivePath);
+        server.MisplaceRange = misplace;
+        server.RefuseRange = refuse;
+
+        var result = await Downloader().DownloadAsync(http, Settings, temp.Path);
+
+        Assert.Equal(["", $"bytes={Zip.Bytes.Length / 3}-", ""], server.RangeHeaders);
+        Assert.Equal((1, false), (result.Restarts, result.Resumed));
+        Assert.Equal(Zip.Bytes, await File.ReadAllBytesAsync(ArchivePath));
+    }
+
     [Fact]
     public async Task CancelThenResumeContinuesFromThePartFile()
     {
