@@ -113,12 +113,14 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
     {
         long pauseAt = Zip.Bytes.Length / 4;
         server.PauseAfter(pauseAt);
-        var retry = FastRetry with { StallTimeout = TimeSpan.FromMilliseconds(300) };
+        var retry = FastRetry with { StallTimeout = TimeSpan.FromSeconds(1) };
 
         var result = await Downloader(retry).DownloadAsync(http, Settings, temp.Path);
 
         Assert.Equal(["", $"bytes={pauseAt}-"], server.RangeHeaders);
-        Assert.Equal(1, result.Retries);
+        // One retry for the stall; on a very busy machine the stall timer may also fire on the final (end of body) read
+        // of the resumed request, which then finds the file complete and makes no further request.
+        Assert.InRange(result.Retries, 1, 2);
         Assert.Equal(Zip.Sha256, await ArchiveDownloader.Sha256Async(ArchivePath));
     }
 
