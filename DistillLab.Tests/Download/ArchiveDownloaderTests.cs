@@ -164,9 +164,14 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
         await Downloader(disk: new FixedDiskSpace(needed)).DownloadAsync(http, Settings, temp.Path);
     }
 
-    [Fact]
-    public async Task TransientServerErrorsAreRetriedWithBackoff()
+    [Theory]
+    [InlineData(500)]
+    [InlineData(503)]
+    [InlineData(408)]
+    [InlineData(429)]
+    public async Task TransientServerErrorsAreRetriedWithBackoff(int status)
     {
+        server.FailureStatus = status;
         server.FailNext(2);
 
         var result = await Downloader().DownloadAsync(http, Settings, temp.Path);
@@ -263,6 +268,8 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
         var policy = new RetryPolicy(5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
 
         Assert.Equal(new[] { 1.0, 2, 4, 5, 5 }, Enumerable.Range(1, 5).Select(i => policy.DelayBefore(i).TotalSeconds));
+        Assert.Equal(new[] { 1.0, 2, 4, 8, 16, 30 }, Enumerable.Range(1, 6).Select(i => RetryPolicy.Default.DelayBefore(i).TotalSeconds));
+        Assert.Equal((6, 60.0), (RetryPolicy.Default.MaxAttempts, RetryPolicy.Default.StallTimeout.TotalSeconds));
     }
 
     private static async Task WaitUntil(Func<bool> condition)
