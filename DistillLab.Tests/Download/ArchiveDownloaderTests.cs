@@ -69,6 +69,23 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
         Assert.Equal(Zip.Bytes, await File.ReadAllBytesAsync(ArchivePath));
     }
 
+    [Theory]
+    [InlineData(false, true)]  // 416 Range Not Satisfiable
+    [InlineData(true, false)]  // 206 starting at another byte than asked
+    public async Task RefusedOrMisplacedRangeStartsOverFromByteZero(bool misplace, bool refuse)
+    {
+        server.DropAt(Zip.Bytes.Length / 3);
+        server.ClientFile = ArchiveDownloader.PartPath(ArchivePath);
+        server.MisplaceRange = misplace;
+        server.RefuseRange = refuse;
+
+        var result = await Downloader().DownloadAsync(http, Settings, temp.Path);
+
+        Assert.Equal(["", $"bytes={Zip.Bytes.Length / 3}-", ""], server.RangeHeaders);
+        Assert.Equal((1, false), (result.Restarts, result.Resumed));
+        Assert.Equal(Zip.Bytes, await File.ReadAllBytesAsync(ArchivePath));
+    }
+
     [Fact]
     public async Task CancelThenResumeContinuesFromThePartFile()
     {
@@ -96,12 +113,14 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
     {
         long pauseAt = Zip.Bytes.Length / 4;
         server.PauseAfter(pauseAt);
-        var retry = FastRetry with { StallTimeout = TimeSpan.FromMilliseconds(300) };
+        var retry = FastRetry with { StallTimeout = TimeSpan.FromSeconds(1) };
 
         var result = await Downloader(retry).DownloadAsync(http, Settings, temp.Path);
 
         Assert.Equal(["", $"bytes={pauseAt}-"], server.RangeHeaders);
-        Assert.Equal(1, result.Retries);
+        // One retry for the stall; on a very busy machine the stall timer may also fire on the final (end of body) read
+        // of the resumed request, which then finds the file complete and makes no further request.
+        Assert.InRange(result.Retries, 1, 2);
         Assert.Equal(Zip.Sha256, await ArchiveDownloader.Sha256Async(ArchivePath));
     }
 
@@ -145,9 +164,14 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
         await Downloader(disk: new FixedDiskSpace(needed)).DownloadAsync(http, Settings, temp.Path);
     }
 
-    [Fact]
-    public async Task TransientServerErrorsAreRetriedWithBackoff()
+    [Theory]
+    [InlineData(500)]
+    [InlineData(503)]
+    [InlineData(408)]
+    [InlineData(429)]
+    public async Task TransientServerErrorsAreRetriedWithBackoff(int status)
     {
+        server.FailureStatus = status;
         server.FailNext(2);
 
         var result = await Downloader().DownloadAsync(http, Settings, temp.Path);
@@ -244,6 +268,8 @@ public sealed class ArchiveDownloaderTests : IAsyncLifetime
         var policy = new RetryPolicy(5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
 
         Assert.Equal(new[] { 1.0, 2, 4, 5, 5 }, Enumerable.Range(1, 5).Select(i => policy.DelayBefore(i).TotalSeconds));
+        Assert.Equal(new[] { 1.0, 2, 4, 8, 16, 30 }, Enumerable.Range(1, 6).Select(i => RetryPolicy.Default.DelayBefore(i).TotalSeconds));
+        Assert.Equal((6, 60.0), (RetryPolicy.Default.MaxAttempts, RetryPolicy.Default.StallTimeout.TotalSeconds));
     }
 
     private static async Task WaitUntil(Func<bool> condition)

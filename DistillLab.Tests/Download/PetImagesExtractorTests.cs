@@ -89,10 +89,29 @@ public sealed class PetImagesExtractorTests : IDisposable
     [InlineData(@"\PetImages\Cat\1.jpg", false, IgnoreReason.UnsafePath)]
     [InlineData("C:/PetImages/Cat/1.jpg", false, IgnoreReason.UnsafePath)]
     [InlineData("PetImages/Cat/./1.jpg", false, IgnoreReason.UnsafePath)]
+    [InlineData("PetImages/Cat/1\u0001.jpg", false, IgnoreReason.UnsafePath)]
     public void NameRuleIsTfdsAndRefusesEscapes(string name, bool taken, string? reason)
     {
         Assert.Equal(taken, PetImagesExtractor.TryClassify(name, out _, out _, out var why));
         Assert.Equal(reason, why);
+    }
+
+    [Fact]
+    public async Task EntryDeclaredLargerThanAnyPhotoIsSkipped()
+    {
+        string big = temp.Sub("big.zip");
+        using (var zip = System.IO.Compression.ZipFile.Open(big, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using (var stream = zip.CreateEntry("PetImages/Cat/1.jpg", System.IO.Compression.CompressionLevel.Fastest).Open())
+                stream.Write(new byte[PetImagesExtractor.MaxEntryBytes + 1]);
+            using (var stream = zip.CreateEntry("PetImages/Dog/1.jpg").Open())
+                stream.Write(PetImagesZipFixture.Jpeg(new Random(3), 1));
+        }
+
+        var result = await Extractor().ExtractAsync(big, target);
+
+        Assert.Equal((0, 1), (result.Cats, result.Dogs));
+        Assert.Equal(new Dictionary<string, int> { [IgnoreReason.TooLarge] = 1 }, result.Ignored);
     }
 
     [Fact]
