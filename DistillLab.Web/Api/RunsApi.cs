@@ -15,6 +15,7 @@ public static class RunsApi
         var api = app.MapGroup("/api");
         api.MapPost("/runs", Submit);
         api.MapGet("/runs", (RunRegistry runs) => runs.List().Select(RunListItem.From));
+        api.MapGet("/runs/export", Export);
         api.MapGet("/runs/{id}", (string id, RunRegistry runs) => runs.Get(id) is { } run ? Results.Ok(run) : NotFound(id));
         api.MapPost("/runs/{id}/cancel", Cancel);
         api.MapDelete("/runs/{id}", Delete);
@@ -101,6 +102,23 @@ public static class RunsApi
         try { return Results.Ok(predictions.ForUpload(run, buffer.ToArray())); }
         catch (ImageRejectedException e) { return Results.Problem(statusCode: 400, title: "Not a usable picture", detail: e.Message); }
         catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "No models", detail: e.Message); }
+    }
+
+    private static IResult Export(string? ids, string? format, RunRegistry runs)
+    {
+        var wanted = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (wanted.Length == 0)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = ["ids must list at least one run id, comma-separated."] });
+        var found = wanted.Select(id => runs.Get(id)).OfType<RunDetails>().ToList();
+        if (found.Count < wanted.Length)
+            return Results.Problem(statusCode: 404, title: "Run not found", detail: $"Unknown run(s): {string.Join(", ", wanted.Except(found.Select(r => r.Id)))}.");
+        string stamp = found.Count == 1 ? found[0].Id : $"{found.Count}-runs";
+        return (format ?? "json") switch
+        {
+            "json" => Results.File(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(found, JsonDefaults.Options), "application/json", $"distilllab-{stamp}.json"),
+            "csv" => Results.File(System.Text.Encoding.UTF8.GetBytes(RunCsv.Write(found)), "text/csv", $"distilllab-{stamp}.csv"),
+            _ => Results.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["format must be csv or json."] }),
+        };
     }
 
     private static IResult TooLarge(long limit) => Results.Problem(statusCode: 413, title: "File too large",

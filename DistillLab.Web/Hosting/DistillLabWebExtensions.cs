@@ -12,10 +12,9 @@ public static class DistillLabWebExtensions
     /// <summary>Loads the one appsettings.json from beside the app (the repository root's copy), whatever the content root.</summary>
     public static WebApplicationBuilder AddDistillLabSettings(this WebApplicationBuilder builder)
     {
-        var file = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
         {
-            Path = file, Optional = false, ReloadOnChange = false,
+            Path = "appsettings.json", Optional = false, ReloadOnChange = false,
             FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
         });
         return builder;
@@ -24,6 +23,9 @@ public static class DistillLabWebExtensions
     /// <summary>Settings, the training service and its event stream, the hub, the API's JSON shape, and the Blazor UI.</summary>
     public static WebApplicationBuilder AddDistillLabWeb(this WebApplicationBuilder builder)
     {
+        // Serve MudBlazor's and Plotly's files from their packages under `dotnet run` in any environment,
+        // not only Development (a published app has them in wwwroot and ignores this).
+        builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();

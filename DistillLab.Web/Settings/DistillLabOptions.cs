@@ -9,7 +9,7 @@ public sealed class DataOptions
     public const string Section = "Data";
 
     [Required] public string Directory { get; set; } = "data";
-    [MinLength(1)] public string[] Roots { get; set; } = ["data"];
+    [MinLength(1)] public string[] Roots { get; set; } = [];
 
     public string FullDirectory => Path.GetFullPath(Directory);
     public IReadOnlyList<string> FullRoots => Roots.Select(Path.GetFullPath).ToArray();

@@ -47,6 +47,12 @@ public sealed class RunRegistry(RunStore store)
         return live;
     }
 
+    internal void Remove(string id)
+    {
+        active.TryRemove(id, out _);
+        store.Delete(id);
+    }
+
     internal LiveRun? Live(string id) => active.TryGetValue(id, out var live) ? live : null;
 
     internal void Finish(LiveRun live)

@@ -39,9 +39,13 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
             var empty = new ModelView(null, null, null, []);
             var run = new RunDetails(id, RunStatus.Queued, request.Config with { TeacherPath = null }, request.ReuseTeacher, DateTimeOffset.UtcNow,
                 null, null, null, null, null, null, null, empty, empty, empty, null, null, "queued", null);
-            // Reserve the queue slot first so a full queue leaves nothing stored.
-            if (!queue.Writer.TryWrite(id)) return new SubmitResult(null, [], true);
+            // Recorded before it is queued (the training thread may dequeue it at once); a full queue takes it back out.
             registry.Add(run, TeacherKey(run.Config));
+            if (!queue.Writer.TryWrite(id))
+            {
+                registry.Remove(id);
+                return new SubmitResult(null, [], true);
+            }
             var position = registry.QueuePosition(id) ?? 1;
             events.Publish(new RunQueuedEvent(id, position, run.Config, run.ReuseTeacher));
             return new SubmitResult(registry.Get(id), [], false);

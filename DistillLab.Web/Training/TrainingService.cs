@@ -26,6 +26,7 @@ public sealed class TrainingService(
             {
                 var live = registry.Live(id);
                 if (live is null || !live.TryClaim()) continue;
+                logger.LogInformation("Run {RunId} starts", id);
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(live.Cancellation.Token, stoppingToken);
                 // TorchSharp's dispose scopes are per thread and its loop is synchronous: give it a thread of its own.
                 await Task.Factory.StartNew(() => RunOne(live, stop.Token), CancellationToken.None,
