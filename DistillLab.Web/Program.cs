@@ -1,9 +1,11 @@
 using DistillLab.Web.Cli;
 using DistillLab.Web.Hosting;
 
-// `lab ...` runs the experiment headless and exits; anything else starts the dashboard.
+// `lab ...` runs the experiment headless and `bench ...` the training benchmark; anything else starts the dashboard.
 if (args is ["lab", ..])
     return await LabCommand.RunAsync(args[1..]);
+if (args is ["bench", ..])
+    return BenchCommand.Run(args[1..], Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDistillLabSettings().AddDistillLabWeb();

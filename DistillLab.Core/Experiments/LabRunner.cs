@@ -1,5 +1,10 @@
+using System.Diagnostics;
 using DistillLab.Core.Data;
 using DistillLab.Core.Models;
+using DistillLab.Core.Runtime;
+using DistillLab.Core.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DistillLab.Core.Experiments;
 
@@ -12,14 +17,132 @@ public sealed record LabEnvironment(string DataDirectory, IReadOnlyList<string>?
     public string PetImagesDirectory => Path.Combine(DataDirectory, "cats_vs_dogs");
 }
 
+/// <summary>A run config that failed <see cref="LabConfig.Validate"/>.</summary>
+public sealed class InvalidLabConfigException(IReadOnlyList<ConfigError> errors)
+    : ArgumentException("Invalid lab settings: " + string.Join("; ", errors))
+{
+    public IReadOnlyList<ConfigError> Errors { get; } = errors;
+}
+
 /// <summary>Runs the whole lab: load data, teacher, student from scratch, distilled student, test all three.</summary>
 public sealed class LabRunner(LabEnvironment environment)
 {
     public LabEnvironment Environment { get; } = environment;
 
     /// <summary>Runs synchronously on the calling thread (TorchSharp dispose scopes are per thread).</summary>
+    /// <exception cref="InvalidLabConfigException">The config is invalid; nothing was started.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; honoured within one batch.</exception>
+    /// <exception cref="TrainingDivergedException">A loss became NaN or infinite.</exception>
     public LabOutcome Run(LabConfig config, Action<LabEvent> onEvent, CancellationToken cancellationToken)
-        => throw new NotImplementedException("in progress");
+    {
+        var errors = config.Validate();
+        if (errors.Count > 0) throw new InvalidLabConfigException(errors);
+        var device = TorchRuntime.ResolveDevice(config.Device);
+        int imageSize = config.ImageSize ?? TorchRuntime.DefaultImageSize(device);
+        var teacherSpec = config.TeacherPath is { } path ? CheckTeacherCheckpoint(path, imageSize) : null;
+
+        var clock = Stopwatch.StartNew();
+        var data = DataLoader.Load(new DataRequest(config.Data, imageSize, config.Limit, config.Seed, Environment),
+            onEvent, cancellationToken);
+        if (teacherSpec is not null && teacherSpec.Classes != data.Classes.Count)
+            throw new InvalidLabConfigException([new("teacherPath",
+                $"holds a teacher built for {teacherSpec.Classes} classes, but '{config.Data}' has {data.Classes.Count}.")]);
+        return Run(config, data, device, onEvent, cancellationToken, clock);
+    }
+
+    /// <summary>Runs the lab on data already in memory (tests, benchmarks).</summary>
+    public LabOutcome Run(LabConfig config, LabData data, Device device, Action<LabEvent> onEvent, CancellationToken cancellationToken, Stopwatch? clock = null)
+    {
+        clock ??= Stopwatch.StartNew();
+        var summary = new DataSummary(data.Source, data.Classes, data.Train.Count, data.Validation.Count, data.Test.Count, data.Skipped);
+        onEvent(new DataLoaded(summary, device.type == DeviceType.CUDA ? "cuda" : "cpu", data.ImageSize));
+
+        var trainer = new Trainer(device, onEvent, cancellationToken);
+        var options = new TrainingOptions(config.TeacherEpochs, config.BatchSize, config.LearningRate, config.Seed);
+        var studentOptions = options with { Epochs = config.StudentEpochs };
+        var studentSpec = new ModelSpec(ModelKind.Student, data.ImageSize, data.Channels, data.Classes.Count);
+
+        TeacherNet? teacher = null;
+        StudentNet? scratch = null, distilled = null;
+        try
+        {
+            ModelResult teacherResult;
+            if (config.TeacherPath is { } path)
+            {
+                teacher = ModelCheckpoint.LoadTeacher(path);
+                teacher.to(device);
+                teacherResult = Test(trainer, teacher, data, config, [], reused: true);
+            }
+            else
+            {
+                Seed(config.Seed, device);
+                teacher = new TeacherNet(new ModelSpec(ModelKind.Teacher, data.ImageSize, data.Channels, data.Classes.Count));
+                teacher.to(device);
+                var history = trainer.Fit(teacher, ModelRole.Teacher, data.Train, data.Validation, options);
+                teacherResult = Test(trainer, teacher, data, config, history, reused: false);
+            }
+            onEvent(new PhaseCompleted(ModelRole.Teacher, teacherResult));
+
+            // Both students start from the same seeded weights and see batches in the same order,
+            // so the only difference between them is the teacher's guidance.
+            Seed(config.Seed, device);
+            scratch = new StudentNet(studentSpec);
+            scratch.to(device);
+            var scratchHistory = trainer.Fit(scratch, ModelRole.StudentScratch, data.Train, data.Validation, studentOptions);
+            var scratchResult = Test(trainer, scratch, data, config, scratchHistory, reused: false);
+            onEvent(new PhaseCompleted(ModelRole.StudentScratch, scratchResult));
+
+            Seed(config.Seed, device);
+            distilled = new StudentNet(studentSpec);
+            distilled.to(device);
+            var distiller = new Distiller(teacher, distilled, config.Alpha, config.Temperature, config.ScaleByTemperatureSquared);
+            var distilledHistory = trainer.Fit(distilled, ModelRole.StudentDistilled, data.Train, data.Validation, studentOptions, distiller.Step);
+            var distilledResult = Test(trainer, distilled, data, config, distilledHistory, reused: false);
+            onEvent(new PhaseCompleted(ModelRole.StudentDistilled, distilledResult));
+
+            var result = new LabResult(config, device.type == DeviceType.CUDA ? "cuda" : "cpu", data.ImageSize, summary,
+                teacherResult, scratchResult, distilledResult, clock.Elapsed.TotalSeconds);
+            return new LabOutcome(result, data, teacher, scratch, distilled);
+        }
+        catch
+        {
+            teacher?.Dispose();
+            scratch?.Dispose();
+            distilled?.Dispose();
+            throw;
+        }
+    }
+
+    private static ModelResult Test(Trainer trainer, nn.Module<Tensor, Tensor> model, LabData data, LabConfig config,
+        IReadOnlyList<EpochMetrics> history, bool reused)
+    {
+        // The lab tests one image at a time; in eval mode (no dropout, no batch statistics) a model's
+        // output for an image does not depend on its batch, so testing in batches gives the same numbers faster.
+        var (accuracy, loss) = trainer.Evaluate(model, data.Test, config.BatchSize);
+        return new ModelResult(Trainer.CountParameters(model), accuracy, loss, history, reused);
+    }
+
+    private static ModelSpec CheckTeacherCheckpoint(string path, int imageSize)
+    {
+        ModelSpec spec;
+        try { spec = ModelCheckpoint.ReadSpec(path); }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+        {
+            throw new InvalidLabConfigException([new("teacherPath", e.Message)]);
+        }
+        if (spec.Kind != ModelKind.Teacher)
+            throw new InvalidLabConfigException([new("teacherPath", $"'{path}' holds a student, not a teacher.")]);
+        if (spec.ImageSize != imageSize)
+            throw new InvalidLabConfigException([new("teacherPath",
+                $"'{path}' holds a teacher built for {spec.ImageSize} px images, but this run uses {imageSize} px. Use --image-size {spec.ImageSize} or train a new teacher.")]);
+        return spec;
+    }
+
+    private static void Seed(int seed, Device device)
+    {
+        torch.manual_seed(seed);
+        if (device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(seed);
+    }
 }
 
 /// <summary>A finished run: its results plus the trained models, which the caller owns and must dispose.</summary>

@@ -1,7 +1,105 @@
+using DistillLab.Core.Data;
+using DistillLab.Core.Experiments;
+using DistillLab.Core.Models;
+using DistillLab.Core.Runtime;
+using DistillLab.Core.Training;
+
 namespace DistillLab.Web.Cli;
 
-/// <summary>The headless `lab` command: runs the whole lab from the terminal and exits.</summary>
+/// <summary>The headless `lab` command: runs the whole lab from the terminal and exits (0 ok, 2 bad arguments, 1 failed run).</summary>
 public static class LabCommand
 {
-    public static Task<int> RunAsync(string[] args) => throw new NotImplementedException("in progress on main");
+    public static Task<int> RunAsync(string[] args) => Task.FromResult(Run(args, Console.Out, Console.Error));
+
+    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CommandSettings? settings = null)
+    {
+        var options = LabOptions.Parse(args, out var error);
+        if (options is null)
+        {
+            stderr.WriteLine($"lab: {error}");
+            return 2;
+        }
+        if (options.Help)
+        {
+            stdout.WriteLine(LabOptions.Usage);
+            return 0;
+        }
+
+        settings ??= CommandSettings.Load();
+        var progress = new ConsoleProgress(stdout, interactive: !Console.IsOutputRedirected);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            TorchRuntime.Configure(settings.Torch);
+            var config = options.Config;
+            var runner = new LabRunner(new LabEnvironment(settings.DataDirectory));
+            using var outcome = runner.Run(config, e =>
+            {
+                progress.Handle(e);
+                if (e is DataLoaded loaded) PrintEstimate(progress, config, loaded);
+            }, cancel.Token);
+
+            PrintSummary(progress, outcome.Result);
+            if (options.SaveTeacherPath is { } teacherPath)
+            {
+                ModelCheckpoint.Save(outcome.Teacher, outcome.Teacher.Spec, teacherPath);
+                progress.Line($"teacher saved to {teacherPath}");
+            }
+            if (options.OutPath is { } outPath)
+            {
+                LabReport.From(outcome.Result).Save(outPath);
+                progress.Line($"results written to {outPath}");
+            }
+            return 0;
+        }
+        catch (InvalidLabConfigException e)
+        {
+            foreach (var problem in e.Errors) stderr.WriteLine($"lab: {LabOptions.OptionName(problem.Field)} {problem.Message}");
+            return 2;
+        }
+        catch (DataSourceException e)
+        {
+            progress.Line("");
+            stderr.WriteLine($"lab: --data {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            progress.Line("");
+            stderr.WriteLine("lab: cancelled; nothing was written.");
+            return 1;
+        }
+        catch (Exception e) when (e is TrainingDivergedException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            progress.Line("");
+            stderr.WriteLine($"lab: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void PrintEstimate(ConsoleProgress progress, LabConfig config, DataLoaded loaded)
+    {
+        var device = TorchRuntime.ResolveDevice(loaded.Device);
+        var speed = Throughput.Measure(device, loaded.ImageSize, config.BatchSize);
+        var estimate = RunEstimate.Estimate(config, loaded.Data.Train, loaded.Data.Validation, loaded.Data.Test, speed);
+        progress.Line($"estimate: about {Format(estimate)} (teacher {speed.TeacherImagesPerSecond:F0} img/s, student {speed.StudentImagesPerSecond:F0} img/s measured here); Ctrl+C cancels");
+    }
+
+    private static void PrintSummary(ConsoleProgress progress, LabResult r)
+    {
+        progress.Line("");
+        progress.Line($"{"model",-20} {"parameters",12} {"test accuracy",14} {"test loss",10}");
+        foreach (var (role, m) in new[] { (ModelRole.Teacher, r.Teacher), (ModelRole.StudentScratch, r.StudentScratch), (ModelRole.StudentDistilled, r.StudentDistilled) })
+            progress.Line($"{ConsoleProgress.Name(role),-20} {m.Parameters,12:N0} {m.TestAccuracy,14:P2} {m.TestLoss,10:F4}");
+        double gain = r.StudentDistilled.TestAccuracy - r.StudentScratch.TestAccuracy;
+        progress.Line($"distilled - scratch: {gain * 100:+0.00;-0.00} points; total {Format(TimeSpan.FromSeconds(r.TotalSeconds))}");
+    }
+
+    private static string Format(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{t.TotalSeconds:F0} s";
 }

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+
+namespace DistillLab.Core.Data;
+
+/// <summary>Cuts an image set into batches on a background task, two batches ahead, so training never waits on data.</summary>
+public static class BatchLoader
+{
+    private const int Prefetch = 2;
+    private static readonly float[] scale = Enumerable.Range(0, 256).Select(v => v / 255f).ToArray();
+
+    /// <summary>Batches over <paramref name="set"/>; the last one may be smaller.</summary>
+    /// <param name="shuffleSeed">null keeps the set's order (evaluation); a seed shuffles with Fisher-Yates.
+    /// Pass a different seed each epoch (see <see cref="EpochSeed"/>) to get a new order per epoch.</param>
+    /// <remarks>Stopping the enumeration early (break, Dispose) stops the producer; its exceptions surface here.</remarks>
+    public static IEnumerable<Batch> Batches(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return Produce(set, batchSize, shuffleSeed, ct);
+    }
+
+    /// <summary>A seed for one epoch derived from the run seed, so epochs differ but runs repeat.</summary>
+    public static int EpochSeed(int seed, int epoch) => unchecked(seed * 1_000_003 + epoch);
+
+    /// <summary>How many batches <see cref="Batches"/> yields for a set of <paramref name="count"/> images.</summary>
+    public static int BatchCount(int count, int batchSize) => (count + batchSize - 1) / batchSize;
+
+    private static IEnumerable<Batch> Produce(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct)
+    {
+        var order = shuffleSeed is { } seed ? PoolSplit.Shuffled(set.Count, seed) : Enumerable.Range(0, set.Count).ToArray();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var queue = new BlockingCollection<Batch>(Prefetch);
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                for (int start = 0; start < order.Length; start += batchSize)
+                    queue.Add(Build(set, order, start, Math.Min(batchSize, order.Length - start)), stop.Token);
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            foreach (var batch in queue.GetConsumingEnumerable(ct))
+                yield return batch;
+            producer.GetAwaiter().GetResult(); // rethrows what went wrong in the producer, with its own stack
+        }
+        finally
+        {
+            // Reached on break, Dispose, cancellation or error: the producer must not outlive the enumeration.
+            stop.Cancel();
+            try { producer.Wait(); }
+            catch (AggregateException) { }
+        }
+    }
+
+    private static Batch Build(ImageSet set, int[] order, int start, int count)
+    {
+        int imageBytes = set.ImageBytes;
+        var pixels = new float[count * imageBytes];
+        var labels = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            int index = order[start + i];
+            var source = set.Image(index);
+            var target = pixels.AsSpan(i * imageBytes, imageBytes);
+            for (int p = 0; p < source.Length; p++) target[p] = scale[source[p]];
+            labels[i] = set.Labels[index];
+        }
+        return new Batch(pixels, labels, count, set.Channels, set.ImageSize);
+    }
+}

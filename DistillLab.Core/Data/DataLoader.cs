@@ -1,0 +1,102 @@
+using DistillLab.Core.Data.Synthetic;
+using DistillLab.Core.Experiments;
+
+namespace DistillLab.Core.Data;
+
+/// <summary>Loads a data source into the lab's three splits, decoding file sources once and caching the result.</summary>
+public static class DataLoader
+{
+    /// <summary>A single pool needs this many usable images so that every split gets at least one.</summary>
+    public const int MinimumPool = 10;
+
+    /// <summary>Loads, decodes (or reads the decode cache), caps at the limit, shuffles with the seed and splits.</summary>
+    /// <param name="progress">Stages: "scan" (listing files), "decode" (done/total files), "cache" (read from the decode cache), "split".</param>
+    /// <exception cref="DataSourceException">The source cannot be used; the message says why and what is allowed.</exception>
+    public static LabData Load(DataRequest request, Action<DataProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ImageSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(request), $"ImageSize must be at least 1; got {request.ImageSize}.");
+        if (request.Limit is < 1)
+            throw new ArgumentOutOfRangeException(nameof(request), $"Limit must be at least 1 when given; got {request.Limit}.");
+
+        var spec = DataSourceSpec.Parse(request.Source, request.Environment);
+        return spec.Kind switch
+        {
+            DataSourceKind.Synthetic => LoadSynthetic(request, progress),
+            DataSourceKind.Idx => IdxSource.Load(spec.Text, spec.Path!, request.ImageSize, request.Limit, progress, ct),
+            DataSourceKind.Folder => LoadPool(request, spec, List(() => FolderSource.List(spec.Path!), progress), progress, ct),
+            DataSourceKind.PetImages => LoadPool(request, spec,
+                List(() => PetImagesSource.List(spec.Path ?? request.Environment.PetImagesDirectory), progress), progress, ct),
+            _ => throw new DataSourceException($"Unknown data source kind in '{request.Source}'. Allowed: {DataSourceSpec.Allowed}."),
+        };
+    }
+
+    private static LabData LoadSynthetic(DataRequest request, Action<DataProgress>? progress)
+    {
+        int count = request.Limit ?? SyntheticCatsDogs.DefaultCount;
+        progress?.Invoke(new DataProgress("generate", 0, count));
+        var pool = SyntheticCatsDogs.Generate(count, request.ImageSize, request.Seed);
+        progress?.Invoke(new DataProgress("generate", count, count));
+        return Split(request.Source, SyntheticCatsDogs.Classes, pool, new SortedDictionary<string, int>(), request.Seed, progress);
+    }
+
+    private static SourceListing List(Func<SourceListing> list, Action<DataProgress>? progress)
+    {
+        progress?.Invoke(new DataProgress("scan", 0, 0));
+        try
+        {
+            var listing = list();
+            progress?.Invoke(new DataProgress("scan", listing.Files.Count, listing.Files.Count));
+            return listing;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataSourceException($"The source folder could not be listed: {e.Message}", e);
+        }
+    }
+
+    private static LabData LoadPool(DataRequest request, DataSourceSpec spec, SourceListing listing, Action<DataProgress>? progress, CancellationToken ct)
+    {
+        byte[] fingerprint = SourceFingerprint.Of(listing);
+        string cachePath = DecodeCache.PathFor(request.Environment.CacheDirectory, listing, request.ImageSize);
+        var pool = DecodeCache.TryRead(cachePath, listing, fingerprint, request.ImageSize);
+        if (pool is not null && pool.CanServe(request.Limit))
+        {
+            progress?.Invoke(new DataProgress("cache", pool.Images.Count, pool.Images.Count));
+        }
+        else
+        {
+            pool = PoolDecoder.Decode(listing, request.ImageSize, request.Limit, progress, ct);
+            TryWriteCache(cachePath, listing, fingerprint, pool);
+        }
+
+        var (images, skipped) = pool.Take(request.Limit);
+        if (images.Count < MinimumPool)
+            throw new DataSourceException($"The source '{spec.Text}' has only {images.Count} usable images (skipped: {Describe(skipped)}); at least {MinimumPool} are needed so that train, validation and test each get one.");
+        return Split(spec.Text, listing.Classes, images, skipped, request.Seed, progress);
+    }
+
+    // The cache only saves time: a read-only or full disk must not fail a run that has already decoded everything.
+    private static void TryWriteCache(string path, SourceListing listing, byte[] fingerprint, DecodedPool pool)
+    {
+        try
+        {
+            DecodeCache.Write(path, listing, fingerprint, pool);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static LabData Split(string source, IReadOnlyList<string> classes, ImageSet pool,
+        IReadOnlyDictionary<string, int> skipped, int seed, Action<DataProgress>? progress)
+    {
+        var (train, validation, test) = PoolSplit.Split(pool, seed);
+        progress?.Invoke(new DataProgress("split", pool.Count, pool.Count));
+        return new LabData(source, classes, train, validation, test, skipped);
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, int> skipped)
+        => skipped.Count == 0 ? "none" : string.Join(", ", skipped.Select(p => $"{p.Value} {p.Key}"));
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics.CodeAnalysis;
+using DistillLab.Core.Experiments;
+
+namespace DistillLab.Core.Data;
+
+/// <summary>A parsed, validated data source: its kind and, for file sources, the full path it reads.</summary>
+/// <param name="Text">The source as the user wrote it.</param>
+/// <param name="Path">Full path of the folder to read; null for synthetic and for petimages without a folder.</param>
+public sealed record DataSourceSpec(DataSourceKind Kind, string? Path, string Text)
+{
+    public const string Allowed = "synthetic, folder:<path>, idx:<dir>, petimages or petimages:<folder>";
+
+    /// <summary>Parses the source text without a data-roots check (command line use).</summary>
+    public static bool TryParse(string text, [NotNullWhen(true)] out DataSourceSpec? spec, [NotNullWhen(false)] out string? error)
+        => TryParse(text, null, out spec, out error);
+
+    /// <summary>Parses the source text; when <paramref name="environment"/> has DataRoots, a path outside all of them is refused.</summary>
+    public static bool TryParse(string text, LabEnvironment? environment,
+        [NotNullWhen(true)] out DataSourceSpec? spec, [NotNullWhen(false)] out string? error)
+    {
+        spec = null;
+        error = null;
+        string trimmed = (text ?? "").Trim();
+        if (trimmed.Length == 0)
+        {
+            error = $"The data source is empty. Allowed: {Allowed}.";
+            return false;
+        }
+
+        int colon = trimmed.IndexOf(':');
+        string kindText = colon < 0 ? trimmed : trimmed[..colon];
+        string? pathText = colon < 0 ? null : trimmed[(colon + 1)..].Trim();
+
+        DataSourceKind kind;
+        switch (kindText.ToLowerInvariant())
+        {
+            case "synthetic": kind = DataSourceKind.Synthetic; break;
+            case "folder": kind = DataSourceKind.Folder; break;
+            case "idx": kind = DataSourceKind.Idx; break;
+            case "petimages": kind = DataSourceKind.PetImages; break;
+            default:
+                error = $"Unknown data source kind '{kindText}' in '{trimmed}'. Allowed: {Allowed}.";
+                return false;
+        }
+
+        if (kind == DataSourceKind.Synthetic && pathText is not null)
+        {
+            error = $"The synthetic source takes no path; got '{trimmed}'. Allowed: {Allowed}.";
+            return false;
+        }
+        bool needsPath = kind is DataSourceKind.Folder or DataSourceKind.Idx;
+        if (needsPath && string.IsNullOrEmpty(pathText) || kind == DataSourceKind.PetImages && pathText is "")
+        {
+            error = $"The {kindText.ToLowerInvariant()} source needs a path after the colon, e.g. {kindText.ToLowerInvariant()}:/data/images. Allowed: {Allowed}.";
+            return false;
+        }
+
+        string? fullPath = null;
+        if (!string.IsNullOrEmpty(pathText))
+        {
+            try
+            {
+                fullPath = System.IO.Path.GetFullPath(pathText);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                error = $"The path '{pathText}' is not a valid path: {e.Message}";
+                return false;
+            }
+            if (environment?.DataRoots is { } roots && !IsUnderAnyRoot(fullPath, roots))
+            {
+                error = $"The path '{pathText}' is outside the allowed data folders. Allowed: a folder inside {string.Join(", ", roots.Select(r => $"'{System.IO.Path.GetFullPath(r)}'"))}.";
+                return false;
+            }
+        }
+
+        spec = new DataSourceSpec(kind, fullPath, trimmed);
+        return true;
+    }
+
+    /// <summary>Like <see cref="TryParse(string, LabEnvironment?, out DataSourceSpec?, out string?)"/> but throws <see cref="DataSourceException"/>.</summary>
+    public static DataSourceSpec Parse(string text, LabEnvironment? environment)
+        => TryParse(text, environment, out var spec, out var error) ? spec : throw new DataSourceException(error);
+
+    // Both sides are full paths, so "root/../elsewhere" was already collapsed by GetFullPath; comparing
+    // against root + separator stops "/data-evil" from passing as inside "/data".
+    internal static bool IsUnderAnyRoot(string fullPath, IEnumerable<string> roots)
+    {
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()
+            ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        string path = System.IO.Path.TrimEndingDirectorySeparator(fullPath);
+        foreach (string root in roots)
+        {
+            string fullRoot = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(root));
+            if (path.Equals(fullRoot, comparison)
+                || path.StartsWith(fullRoot + System.IO.Path.DirectorySeparatorChar, comparison))
+                return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace DistillLab.Core.Data;
+
+/// <summary>Decoded, resized images of one file source at one size, kept on disk so later runs skip decoding.</summary>
+/// <remarks>
+/// Layout (little-endian): "DLCACHE\0", int32 header length, header, pixels (uint8, NCHW), uint64 checksum of
+/// header and pixels, "DLCEND\0\0". Header: int32 version, key (source root, filter, size), 32-byte source
+/// fingerprint, channels, size, class names, per-file outcomes, complete flag, labels of the usable images.
+/// Anything that does not match exactly - magic, version, key, fingerprint, lengths, checksum - makes the
+/// file count as absent, so a killed writer or a foreign file is rebuilt, never trusted.
+/// </remarks>
+internal static class DecodeCache
+{
+    private const int Version = 1;
+    private static readonly byte[] startMagic = "DLCACHE\0"u8.ToArray();
+    private static readonly byte[] endMagic = "DLCEND\0\0"u8.ToArray();
+
+    public static string PathFor(string cacheDirectory, SourceListing listing, int imageSize)
+        => Path.Combine(cacheDirectory, SourceFingerprint.CacheKey(listing, imageSize) + ".dlcache");
+
+    private static string KeyText(SourceListing listing, int imageSize) => $"{listing.Filter}\n{listing.Root}\n{imageSize}";
+
+    /// <summary>The cached pool, or null when the file is missing, stale, foreign or damaged.</summary>
+    public static DecodedPool? TryRead(string path, SourceListing listing, byte[] fingerprint, int imageSize)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            return Read(stream, KeyText(listing, imageSize), fingerprint, listing.Classes, imageSize);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException
+                                      or ArgumentException or OverflowException or DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static DecodedPool? Read(FileStream stream, string key, byte[] fingerprint, IReadOnlyList<string> classes, int imageSize)
+    {
+        long length = stream.Length;
+        var start = new byte[12];
+        if (length < start.Length + endMagic.Length + 8) return null;
+        stream.ReadExactly(start);
+        if (!start.AsSpan(0, 8).SequenceEqual(startMagic)) return null;
+        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(start.AsSpan(8));
+        if (headerLength <= 0 || headerLength > length - start.Length) return null;
+        var header = new byte[headerLength];
+        stream.ReadExactly(header);
+
+        using var reader = new BinaryReader(new MemoryStream(header), Encoding.UTF8);
+        if (reader.ReadInt32() != Version) return null;
+        if (reader.ReadString() != key) return null;
+        if (!reader.ReadBytes(32).AsSpan().SequenceEqual(fingerprint)) return null;
+        int channels = reader.ReadInt32();
+        if (channels != PoolDecoder.Channels || reader.ReadInt32() != imageSize) return null;
+        int classCount = reader.ReadInt32();
+        if (classCount != classes.Count) return null;
+        for (int i = 0; i < classCount; i++)
+            if (reader.ReadString() != classes[i]) return null;
+        int outcomeCount = reader.ReadInt32();
+        if (outcomeCount < 0 || outcomeCount > headerLength) return null;
+        byte[] outcomes = reader.ReadBytes(outcomeCount);
+        bool complete = reader.ReadBoolean();
+        int count = reader.ReadInt32();
+        if (count < 0 || (long)count * 4 > headerLength) return null;
+        var labels = new int[count];
+        for (int i = 0; i < count; i++) labels[i] = reader.ReadInt32();
+        if (reader.BaseStream.Position != headerLength) return null;
+        if (outcomes.Length != outcomeCount || outcomes.Count(o => o == SkipReasons.Ok) != count
+            || outcomes.Any(o => o >= SkipReasons.ByCode.Length)) return null;
+
+        long pixelBytes = (long)count * channels * imageSize * imageSize;
+        if (pixelBytes > Array.MaxLength || start.Length + headerLength + pixelBytes + 8 + endMagic.Length != length) return null;
+        var pixels = new byte[pixelBytes];
+        stream.ReadExactly(pixels); // one big read: loading a cached set costs little more than the disk
+        var trailer = new byte[8 + endMagic.Length];
+        stream.ReadExactly(trailer);
+        if (!trailer.AsSpan(8).SequenceEqual(endMagic)) return null;
+        ulong expected = BinaryPrimitives.ReadUInt64LittleEndian(trailer);
+        if (Checksum64.Compute(pixels, Checksum64.Compute(header)) != expected) return null;
+        return new DecodedPool(outcomes, complete, new ImageSet(pixels, labels, channels, imageSize));
+    }
+
+    /// <summary>Writes the pool atomically: a temp file in the same folder, then a rename over the old one.</summary>
+    public static void Write(string path, SourceListing listing, byte[] fingerprint, DecodedPool pool)
+    {
+        var images = pool.Images;
+        var headerStream = new MemoryStream();
+        using (var writer = new BinaryWriter(headerStream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Version);
+            writer.Write(KeyText(listing, images.ImageSize));
+            writer.Write(fingerprint);
+            writer.Write(images.Channels);
+            writer.Write(images.ImageSize);
+            writer.Write(listing.Classes.Count);
+            foreach (string name in listing.Classes) writer.Write(name);
+            writer.Write(pool.Outcomes.Length);
+            writer.Write(pool.Outcomes);
+            writer.Write(pool.Complete);
+            writer.Write(images.Count);
+            foreach (int label in images.Labels) writer.Write(label);
+        }
+        byte[] header = headerStream.ToArray();
+        ulong checksum = Checksum64.Compute(images.Pixels, Checksum64.Compute(header));
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                stream.Write(startMagic);
+                Span<byte> number = stackalloc byte[8];
+                BinaryPrimitives.WriteInt32LittleEndian(number, header.Length);
+                stream.Write(number[..4]);
+                stream.Write(header);
+                stream.Write(images.Pixels);
+                BinaryPrimitives.WriteUInt64LittleEndian(number, checksum);
+                stream.Write(number);
+                stream.Write(endMagic);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using DistillLab.Core.Experiments;
+
+namespace DistillLab.Core.Data;
+
+/// <summary>Decodes a listed file source in listing order, in parallel on all cores, until the limit is met.</summary>
+internal static class PoolDecoder
+{
+    public const int Channels = 3;
+
+    public static DecodedPool Decode(SourceListing listing, int imageSize, int? limit, Action<DataProgress>? progress, CancellationToken ct)
+    {
+        var files = listing.Files;
+        bool jfifFilter = listing.Filter == PetImagesSource.Filter;
+        int imageBytes = Channels * imageSize * imageSize;
+        var images = new byte[]?[files.Count];
+        var outcomes = new byte[files.Count];
+        var throttle = new ProgressThrottle(progress, "decode");
+        int processed = 0, usable = 0, done = 0;
+
+        // With a limit we only decode about as many files as needed, a chunk at a time, so --limit 500 on a
+        // 25,000-photo folder takes seconds; without one, everything is one parallel loop.
+        while (processed < files.Count && (limit is null || usable < limit))
+        {
+            int chunk = limit is null ? files.Count : Math.Max(64, (int)Math.Min(int.MaxValue, (limit.Value - usable) * 5L / 4));
+            int end = (int)Math.Min(files.Count, (long)processed + chunk);
+            int total = limit is null ? files.Count : end;
+            var options = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount };
+            Parallel.For(processed, end, options, i =>
+            {
+                var buffer = new byte[imageBytes];
+                string? reason = DecodeOne(files[i], jfifFilter, imageSize, buffer);
+                if (reason is null) images[i] = buffer;
+                outcomes[i] = reason is null ? SkipReasons.Ok : SkipReasons.Code(reason);
+                throttle.Report(Interlocked.Increment(ref done), total);
+            });
+            for (int i = processed; i < end; i++)
+                if (outcomes[i] == SkipReasons.Ok && (limit is null || usable < limit)) usable++;
+            processed = end;
+        }
+
+        // Outcomes beyond the file that met the limit are dropped: the pool then says exactly what was used.
+        int cut = processed;
+        if (limit is { } l && usable >= l)
+        {
+            int seen = 0;
+            for (cut = 0; seen < l; cut++)
+                if (outcomes[cut] == SkipReasons.Ok) seen++;
+        }
+        return new DecodedPool(outcomes[..cut], cut == files.Count, Gather(images, outcomes, cut, listing, imageSize));
+    }
+
+    private static string? DecodeOne(SourceFile file, bool jfifFilter, int imageSize, byte[] buffer)
+    {
+        if (file.SkipByName is { } byName) return byName;
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file.FullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return SkipReasons.Unreadable;
+        }
+        // TFDS filters before anything else, so an empty or PNG file named .jpg counts as no-jfif-header there.
+        if (jfifFilter && !PetImagesSource.PassesJfifFilter(bytes)) return SkipReasons.NoJfifHeader;
+        return ImageFileDecoder.TryDecode(bytes, imageSize, buffer);
+    }
+
+    private static ImageSet Gather(byte[]?[] images, byte[] outcomes, int cut, SourceListing listing, int imageSize)
+    {
+        int imageBytes = Channels * imageSize * imageSize;
+        int count = 0;
+        for (int i = 0; i < cut; i++) if (outcomes[i] == SkipReasons.Ok) count++;
+        long bytes = (long)count * imageBytes;
+        if (bytes > Array.MaxLength)
+            throw new DataSourceException($"{count} images of {imageSize}x{imageSize} need {bytes / (1 << 20)} MiB, more than one buffer can hold ({Array.MaxLength / (1 << 20)} MiB). Use a smaller image size or a limit.");
+        var pixels = new byte[bytes];
+        var labels = new int[count];
+        for (int i = 0, k = 0; i < cut; i++)
+        {
+            if (outcomes[i] != SkipReasons.Ok) continue;
+            images[i]!.CopyTo(pixels, (long)k * imageBytes);
+            images[i] = null; // lets the per-file buffer go while the big one fills
+            labels[k++] = listing.Files[i].Label;
+        }
+        return new ImageSet(pixels, labels, Channels, imageSize);
+    }
+}

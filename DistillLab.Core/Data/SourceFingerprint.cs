@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DistillLab.Core.Data;
+
+/// <summary>Identifies a listed source's files without reading them: relative path, length and last-write
+/// time of every file, plus the class names and filter. Any change to the files gives a new fingerprint.</summary>
+internal static class SourceFingerprint
+{
+    public static byte[] Of(SourceListing listing)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
+        Add(listing.Filter);
+        Add(string.Join("\u0001", listing.Classes));
+        foreach (var f in listing.Files)
+            Add($"{f.RelativePath}\u0001{f.Length}\u0001{f.LastWriteTicksUtc}\u0001{f.Label}\u0001{f.SkipByName}");
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>A short stable name for (source root, filter, image size), used as the cache file name.</summary>
+    public static string CacheKey(SourceListing listing, int imageSize)
+    {
+        byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{listing.Filter}\n{listing.Root}\n{imageSize}"));
+        return $"{listing.Filter}-{Convert.ToHexStringLower(digest, 0, 8)}-{imageSize}px";
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DistillLab.Core.Experiments;
+
+/// <summary>The `lab --out` JSON document (also the shape of run results in the HTTP API).</summary>
+public sealed record LabReport(
+    LabReport.ConfigPart Config,
+    LabReport.DataPart Data,
+    LabReport.ModelPart Teacher,
+    LabReport.ModelPart StudentScratch,
+    LabReport.ModelPart StudentDistilled,
+    double TotalSeconds)
+{
+    public sealed record ConfigPart(string Data, int ImageSize, double Alpha, double Temperature, bool ScaleByTemperatureSquared,
+        int BatchSize, double LearningRate, int TeacherEpochs, int StudentEpochs, int Seed, string Device, int? Limit, string? Teacher);
+
+    public sealed record DataPart(IReadOnlyList<string> Classes, int Train, int Validation, int Test, IReadOnlyDictionary<string, int> Skipped);
+
+    public sealed record ModelPart(long Parameters, double TestAccuracy, double TestLoss, IReadOnlyList<EpochMetrics> History, bool Reused);
+
+    /// <summary>camelCase, indented, and no "studentLoss"/"distillationLoss" keys on models that have none.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static LabReport From(LabResult result)
+    {
+        var c = result.Config;
+        return new LabReport(
+            new ConfigPart(c.Data, result.ImageSize, c.Alpha, c.Temperature, c.ScaleByTemperatureSquared, c.BatchSize,
+                c.LearningRate, c.TeacherEpochs, c.StudentEpochs, c.Seed, result.Device, c.Limit, c.TeacherPath),
+            new DataPart(result.Data.Classes, result.Data.Train, result.Data.Validation, result.Data.Test, result.Data.Skipped),
+            Model(result.Teacher), Model(result.StudentScratch), Model(result.StudentDistilled), result.TotalSeconds);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Writes to a temporary file beside <paramref name="path"/>, then renames: never a half-written report.</summary>
+    public void Save(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = $"{full}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            File.WriteAllText(temp, ToJson());
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static ModelPart Model(ModelResult m) => new(m.Parameters, m.TestAccuracy, m.TestLoss, m.History, m.Reused);
+}

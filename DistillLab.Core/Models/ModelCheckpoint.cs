@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace DistillLab.Core.Models;
+
+/// <summary>A trained model on disk: a small JSON header with the <see cref="ModelSpec"/> needed to rebuild it, then the weights.</summary>
+/// <remarks>One file, written to a temporary name and renamed, so a killed run never leaves a half checkpoint that a later run trusts.</remarks>
+public static class ModelCheckpoint
+{
+    private static readonly byte[] Magic = "DLCKPT1\n"u8.ToArray();
+
+    public static void Save(nn.Module<Tensor, Tensor> model, ModelSpec spec, string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(folder);
+        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = File.Create(temp))
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(Magic);
+                writer.Write(JsonSerializer.Serialize(spec));
+                model.save(writer);
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Reads only the header: what the checkpoint was built for.</summary>
+    public static ModelSpec ReadSpec(string path)
+    {
+        using var reader = OpenReader(path);
+        return ReadHeader(reader, path);
+    }
+
+    public static TeacherNet LoadTeacher(string path) => Load(path, ModelKind.Teacher, spec => new TeacherNet(spec));
+
+    public static StudentNet LoadStudent(string path) => Load(path, ModelKind.Student, spec => new StudentNet(spec));
+
+    private static T Load<T>(string path, ModelKind kind, Func<ModelSpec, T> build) where T : nn.Module<Tensor, Tensor>
+    {
+        using var reader = OpenReader(path);
+        var spec = ReadHeader(reader, path);
+        if (spec.Kind != kind)
+            throw new InvalidDataException($"Checkpoint '{path}' holds a {spec.Kind.ToString().ToLowerInvariant()}, not a {kind.ToString().ToLowerInvariant()}.");
+        var model = build(spec);
+        try
+        {
+            model.load(reader);
+        }
+        catch (Exception e) when (e is not InvalidDataException)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"Checkpoint '{path}' is damaged: its weights could not be read ({e.Message}).", e);
+        }
+        return model;
+    }
+
+    private static BinaryReader OpenReader(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
+        return new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+    }
+
+    private static ModelSpec ReadHeader(BinaryReader reader, string path)
+    {
+        try
+        {
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+                throw new InvalidDataException($"'{path}' is not a DistillLab checkpoint (wrong magic bytes).");
+            return JsonSerializer.Deserialize<ModelSpec>(reader.ReadString())
+                ?? throw new InvalidDataException($"Checkpoint '{path}' has an empty header.");
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException)
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' is damaged: its header could not be read.", e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using DistillLab.Core.Data;
+using DistillLab.Core.Experiments;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace DistillLab.Core.Training;
+
+/// <summary>The loss of one training batch, plus the logits that accuracy is measured on.</summary>
+public sealed record StepLoss(Tensor Loss, Tensor Logits, Tensor? StudentLoss = null, Tensor? DistillationLoss = null);
+
+/// <summary>The training loop: train one epoch, evaluate, report; a few small functions, all settings in TrainingOptions.</summary>
+public sealed class Trainer(Device device, Action<LabEvent> onEvent, CancellationToken cancellationToken)
+{
+    /// <summary>Trains <paramref name="model"/> on <paramref name="train"/> with plain cross-entropy on the labels.</summary>
+    public IReadOnlyList<EpochMetrics> Fit(Module<Tensor, Tensor> model, ModelRole role, ImageSet train, ImageSet validation, TrainingOptions options)
+        => Fit(model, role, train, validation, options, (images, labels) =>
+        {
+            var logits = model.call(images);
+            return new StepLoss(functional.cross_entropy(logits, labels), logits);
+        });
+
+    /// <summary>Trains the parameters of <paramref name="model"/> with any per-batch loss (e.g. a Distiller's).</summary>
+    public IReadOnlyList<EpochMetrics> Fit(Module<Tensor, Tensor> model, ModelRole role, ImageSet train, ImageSet validation,
+        TrainingOptions options, Func<Tensor, Tensor, StepLoss> lossOf)
+    {
+        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+        int batches = BatchLoader.BatchCount(train.Count, options.BatchSize);
+        onEvent(new PhaseStarted(role, options.Epochs, batches, CountParameters(model)));
+
+        var history = new List<EpochMetrics>();
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            var trained = TrainEpoch(model, role, train, options, epoch, batches, optimizer, lossOf);
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+            var (valAccuracy, valLoss) = Evaluate(model, validation, options.BatchSize);
+            var metrics = new EpochMetrics(epoch, trained.Accuracy, trained.Loss, valAccuracy, valLoss,
+                clock.Elapsed.TotalSeconds, train.Count / trainSeconds, trained.StudentLoss, trained.DistillationLoss);
+            history.Add(metrics);
+            onEvent(new EpochCompleted(role, metrics));
+        }
+        return history;
+    }
+
+    private sealed record EpochTotals(double Accuracy, double Loss, double? StudentLoss, double? DistillationLoss);
+
+    private EpochTotals TrainEpoch(Module<Tensor, Tensor> model, ModelRole role, ImageSet train, TrainingOptions options,
+        int epoch, int batches, optim.Optimizer optimizer, Func<Tensor, Tensor, StepLoss> lossOf)
+    {
+        model.train();
+        double lossSum = 0, studentSum = 0, distillSum = 0;
+        long correct = 0, seen = 0;
+        bool hasParts = false;
+        int batchIndex = 0;
+        // A new, seeded order each epoch; the same for every model trained with the same seed.
+        foreach (var batch in BatchLoader.Batches(train, options.BatchSize, BatchLoader.EpochSeed(options.Seed, epoch), cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            batchIndex++;
+            var step = TrainBatch(batch, optimizer, lossOf);
+            if (!double.IsFinite(step.Loss))
+                throw new TrainingDivergedException(
+                    $"{role} training diverged: the loss became {step.Loss} at epoch {epoch}, batch {batchIndex} of {batches}. Try a lower learning rate.");
+            lossSum += step.Loss * batch.Count;
+            correct += step.Correct;
+            seen += batch.Count;
+            if (step.StudentLoss is { } studentLoss && step.DistillationLoss is { } distillationLoss)
+            {
+                hasParts = true;
+                studentSum += studentLoss * batch.Count;
+                distillSum += distillationLoss * batch.Count;
+            }
+            // Raised after the batch's dispose scope has closed, so listeners see no batch temporaries alive.
+            onEvent(new BatchProgress(role, epoch, options.Epochs, batchIndex, batches, step.Loss));
+        }
+        return new EpochTotals((double)correct / seen, lossSum / seen,
+            hasParts ? studentSum / seen : null, hasParts ? distillSum / seen : null);
+    }
+
+    private sealed record BatchResult(double Loss, long Correct, double? StudentLoss, double? DistillationLoss);
+
+    private BatchResult TrainBatch(Batch batch, optim.Optimizer optimizer, Func<Tensor, Tensor, StepLoss> lossOf)
+    {
+        using var scope = NewDisposeScope();
+        var (images, labels) = ToTensors(batch);
+        optimizer.zero_grad();
+        var step = lossOf(images, labels);
+        double loss = step.Loss.item<float>();
+        if (!double.IsFinite(loss))
+            return new BatchResult(loss, 0, null, null); // no step on a broken loss: the caller stops the run
+        step.Loss.backward();
+        optimizer.step();
+        return new BatchResult(loss, step.Logits.argmax(1).eq(labels).sum().item<long>(),
+            step.StudentLoss?.item<float>(), step.DistillationLoss?.item<float>());
+    }
+
+    /// <summary>Accuracy and mean cross-entropy of the model alone, in eval mode (dropout off), without gradients.</summary>
+    public (double Accuracy, double Loss) Evaluate(Module<Tensor, Tensor> model, ImageSet set, int batchSize)
+    {
+        model.eval();
+        using var _ = no_grad();
+        double lossSum = 0;
+        long correct = 0;
+        foreach (var batch in BatchLoader.Batches(set, batchSize, shuffleSeed: null, cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var (images, labels) = ToTensors(batch);
+            var logits = model.call(images);
+            lossSum += functional.cross_entropy(logits, labels).item<float>() * batch.Count;
+            correct += logits.argmax(1).eq(labels).sum().item<long>();
+        }
+        return ((double)correct / set.Count, lossSum / set.Count);
+    }
+
+    private (Tensor Images, Tensor Labels) ToTensors(Batch batch)
+    {
+        var images = torch.tensor(batch.Pixels, [batch.Count, batch.Channels, batch.ImageSize, batch.ImageSize]);
+        var labels = torch.tensor(batch.Labels);
+        return device.type == DeviceType.CPU ? (images, labels) : (images.to(device), labels.to(device));
+    }
+
+    public static long CountParameters(Module<Tensor, Tensor> model)
+        => model.parameters().Sum(p => p.numel());
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The README's test command: one-time machine set-up (libstdc++ fix where needed, Chromium for the
+# browser tests), then the whole test suite in Release. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --tests
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test DistillLab.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+# One plain closing line for tools that read it: "N passed, N failed, N skipped".
+summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -1 || true)
+if [[ -n "$summary" ]]; then
+  n() { echo "$summary" | grep -oE "$1: +[0-9]+" | grep -oE '[0-9]+$'; }
+  echo "$(n Passed) passed, $(n Failed) failed, $(n Skipped) skipped"
+fi
+exit $status
