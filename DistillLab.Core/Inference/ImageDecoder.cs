@@ -1,11 +1,7 @@
 using DistillLab.Core.Data;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 
 namespace DistillLab.Core.Inference;
 
@@ -16,60 +12,25 @@ public sealed class ImageRejectedException(string message) : Exception(message);
 /// and encodes stored pixels back to PNG thumbnails.</summary>
 public static class ImageDecoder
 {
-    /// <summary>Larger pictures are refused before decoding: a tiny file can claim a huge canvas.</summary>
-    public const long MaxPixels = 40_000_000;
-
-    // Only the two decoders we need: fewer formats, fewer crafted-file surprises (ImageSharp 2.1 BMP issue).
-    private static readonly Configuration DecodeConfiguration = CreateConfiguration();
-
-    private static Configuration CreateConfiguration()
+    /// <summary>Decodes exactly as the data pipeline does (JPEG/PNG only, identify before decode, bounded memory,
+    /// RGB, size x size bilinear without keeping the aspect ratio); a refused file gets a message for the user.</summary>
+    public static ImageSet Decode(byte[] bytes, int imageSize)
     {
-        var configuration = new Configuration(new JpegConfigurationModule(), new PngConfigurationModule())
-        {
-            MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = 256 }),
-        };
-        return configuration;
+        var chw = new byte[3 * imageSize * imageSize];
+        var reason = ImageFileDecoder.TryDecode(bytes, imageSize, chw);
+        if (reason is not null) throw new ImageRejectedException(Explain(reason));
+        return new ImageSet(chw, [0], 3, imageSize);
     }
 
-    /// <summary>Decodes, converts to RGB and resizes to size x size (bilinear, aspect ratio not kept), as the data pipeline does.</summary>
-    public static ImageSet Decode(ReadOnlySpan<byte> bytes, int imageSize)
+    private static string Explain(string reason) => reason switch
     {
-        if (bytes.Length == 0) throw new ImageRejectedException("The file is empty.");
-        var copy = bytes.ToArray();
-        IImageInfo? info;
-        try { info = Image.Identify(DecodeConfiguration, copy, out _); }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
-        { throw new ImageRejectedException("The file is not a JPEG or PNG image."); }
-        if (info is null) throw new ImageRejectedException("The file is not a JPEG or PNG image.");
-        if ((long)info.Width * info.Height > MaxPixels)
-            throw new ImageRejectedException($"The picture is {info.Width} x {info.Height} pixels; at most {MaxPixels / 1_000_000} megapixels are accepted.");
-        try
-        {
-            using var image = Image.Load<Rgb24>(DecodeConfiguration, copy);
-            image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(imageSize, imageSize), Mode = ResizeMode.Stretch, Sampler = KnownResamplers.Triangle }));
-            var pixels = new byte[3 * imageSize * imageSize];
-            int plane = imageSize * imageSize;
-            image.ProcessPixelRows(rows =>
-            {
-                for (int y = 0; y < rows.Height; y++)
-                {
-                    var row = rows.GetRowSpan(y);
-                    for (int x = 0; x < row.Length; x++)
-                    {
-                        int at = y * imageSize + x;
-                        pixels[at] = row[x].R;
-                        pixels[plane + at] = row[x].G;
-                        pixels[2 * plane + at] = row[x].B;
-                    }
-                }
-            });
-            return new ImageSet(pixels, [0], 3, imageSize);
-        }
-        catch (Exception e) when (e is InvalidImageContentException or UnknownImageFormatException or InvalidMemoryOperationException or NotSupportedException)
-        {
-            throw new ImageRejectedException("The image could not be decoded (truncated, corrupt or too large).");
-        }
-    }
+        SkipReasons.Empty => "The file is empty.",
+        SkipReasons.NotAnImage => "The file is not an image; send a JPEG or PNG.",
+        SkipReasons.UnsupportedFormat => "Only JPEG and PNG pictures are accepted.",
+        SkipReasons.Truncated => "The picture is truncated (its file ends early).",
+        SkipReasons.TooLarge => $"The picture is too large when decoded; at most {ImageFileDecoder.MaxPixels / 1_000_000} megapixels are accepted.",
+        _ => "The picture could not be decoded (corrupt file).",
+    };
 
     /// <summary>One stored NCHW RGB image as PNG bytes.</summary>
     public static byte[] ToPng(ReadOnlySpan<byte> chw, int imageSize)

@@ -13,6 +13,7 @@ public sealed class DataOptions
 
     public string FullDirectory => Path.GetFullPath(Directory);
     public IReadOnlyList<string> FullRoots => Roots.Select(Path.GetFullPath).ToArray();
+    public Core.Experiments.LabEnvironment Environment => new(FullDirectory, FullRoots);
 }
 
 /// <summary>The "Dashboard" section: queue, uploads, and how many test images a run keeps for the Predictions page.</summary>

@@ -1,20 +1,13 @@
-using TorchSharp;
+using DistillLab.Core.Runtime;
 
 namespace DistillLab.Web.Training;
 
-/// <summary>The default image size for a device choice: 64 px on CPU, the lab's 224 px on CUDA.</summary>
+/// <summary>The default image size for a device choice (64 px on CPU, the lab's 224 px on CUDA), as the runner picks it.</summary>
 public static class DeviceDefaults
 {
-    private static readonly Lazy<bool> CudaAvailable = new(() =>
+    public static int ImageSize(string device)
     {
-        try { return torch.cuda.is_available(); }
-        catch (Exception) { return false; }
-    });
-
-    public static int ImageSize(string device) => device switch
-    {
-        "cuda" => 224,
-        "auto" when CudaAvailable.Value => 224,
-        _ => 64,
-    };
+        try { return TorchRuntime.DefaultImageSize(TorchRuntime.ResolveDevice(device)); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException) { return 224; }
+    }
 }

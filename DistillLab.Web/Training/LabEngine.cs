@@ -13,7 +13,7 @@ public interface ILabEngine
 /// <summary>The real experiment: Core's <see cref="LabRunner"/> with the configured data folder and roots.</summary>
 public sealed class LabEngine(IOptions<DataOptions> data) : ILabEngine
 {
-    private readonly LabRunner runner = new(new LabEnvironment(data.Value.FullDirectory, data.Value.FullRoots));
+    private readonly LabRunner runner = new(data.Value.Environment);
 
     public LabOutcome Run(LabConfig config, Action<LabEvent> onEvent, CancellationToken cancellationToken)
         => runner.Run(config, onEvent, cancellationToken);

@@ -31,7 +31,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
             (ModelRole.StudentScratch, outcome.StudentScratch, outcome.StudentScratch.Spec),
             (ModelRole.StudentDistilled, outcome.StudentDistilled, outcome.StudentDistilled.Spec),
         };
-        foreach (var (role, model, spec) in models) ModelFiles.Save(model, spec, ModelPath(runId, role));
+        foreach (var (role, model, spec) in models) ModelCheckpoint.Save(model, spec, ModelPath(runId, role));
 
         var test = outcome.Data.Test;
         int keep = Math.Min(test.Count, dashboard.Value.StoredTestImages);
@@ -100,9 +100,9 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
             if (loaded?.RunId != runId)
             {
                 Unload();
-                loaded = (runId, ModelFiles.LoadTeacher(ModelPath(runId, ModelRole.Teacher)),
-                    ModelFiles.LoadStudent(ModelPath(runId, ModelRole.StudentScratch)),
-                    ModelFiles.LoadStudent(ModelPath(runId, ModelRole.StudentDistilled)));
+                loaded = (runId, ModelCheckpoint.LoadTeacher(ModelPath(runId, ModelRole.Teacher)),
+                    ModelCheckpoint.LoadStudent(ModelPath(runId, ModelRole.StudentScratch)),
+                    ModelCheckpoint.LoadStudent(ModelPath(runId, ModelRole.StudentDistilled)));
             }
             var (_, teacher, scratch, distilled) = loaded.Value;
             return (Predictor.Predict(teacher, image)[0], Predictor.Predict(scratch, image)[0], Predictor.Predict(distilled, image)[0]);

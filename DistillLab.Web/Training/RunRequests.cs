@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
@@ -17,15 +18,21 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
 {
     private readonly Channel<string> queue = Channel.CreateBounded<string>(new BoundedChannelOptions(dashboard.Value.QueueCapacity) { SingleReader = true });
     private readonly Lock submitGate = new();
+    private readonly LabEnvironment environment = data.Value.Environment;
 
     internal ChannelReader<string> Queue => queue.Reader;
 
-    /// <summary>Every problem with a request, one per field: Core's validation, then the data-root rule.</summary>
+    /// <summary>Every problem with a request, one per field: LabConfig.Validate, then the data source (kind, data roots, folder exists).</summary>
     public IReadOnlyList<ConfigError> Validate(LabConfig config)
     {
         var errors = config.Validate().ToList();
-        if (errors.All(e => e.Field != "data") && DataRoots.Check(config.Data, data.Value.FullRoots) is { } message)
-            errors.Add(new ConfigError("data", message));
+        if (errors.All(e => e.Field != "data"))
+        {
+            if (!DataSourceSpec.TryParse(config.Data, environment, out var spec, out var error))
+                errors.Add(new ConfigError("data", error));
+            else if (spec.Path is { } path && !Directory.Exists(path))
+                errors.Add(new ConfigError("data", $"The folder '{path}' does not exist."));
+        }
         return errors;
     }
 

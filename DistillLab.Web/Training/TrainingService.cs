@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Runtime;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
 
@@ -9,10 +10,12 @@ namespace DistillLab.Web.Training;
 /// A failed run is recorded and the service goes on with the next.</summary>
 public sealed class TrainingService(
     RunRequests requests, RunRegistry registry, RunEventStream events, RunArtifacts artifacts,
-    ILabEngine engine, IOptions<DashboardOptions> dashboard, ILogger<TrainingService> logger) : BackgroundService
+    ILabEngine engine, IOptions<DashboardOptions> dashboard, IConfiguration configuration, ILogger<TrainingService> logger) : BackgroundService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        // libtorch is set up once per process (Torch section: device, LibTorchPath, threads) before any run.
+        TorchRuntime.Configure(configuration.GetSection("Torch").Get<TorchSettings>() ?? new TorchSettings());
         int interrupted = registry.Store.MarkInterrupted();
         if (interrupted > 0) logger.LogWarning("{Count} run(s) were left unfinished by the last server and are marked interrupted", interrupted);
         return base.StartAsync(cancellationToken);
