@@ -46,6 +46,11 @@ public sealed class TrainingService(
             if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException(cancellationToken);
             Train(live, cancellationToken);
         }
+        catch (OperationCanceledException) when (!live.CancelRequested)
+        {
+            // The server is stopping, not the user cancelling: the run could not finish.
+            End(live, RunStatus.Interrupted, "The server stopped while this run was training.");
+        }
         catch (OperationCanceledException)
         {
             End(live, RunStatus.Cancelled, "Cancelled.");
