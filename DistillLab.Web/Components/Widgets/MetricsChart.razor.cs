@@ -26,7 +26,7 @@ public partial class MetricsChart : IDisposable
     private IDisposable? subscription;
     private readonly SemaphoreSlim drawing = new(1, 1);
 
-    /// <summary>Points drawn so far over all series (also exposed as data-points for tests).</summary>
+    /// <summary>Epochs drawn so far, summed over the series (also exposed as data-points for tests).</summary>
     public int PointsPlotted => plotted.Sum();
 
     protected override void OnInitialized()
@@ -39,16 +39,28 @@ public partial class MetricsChart : IDisposable
             XAxis = [new XAxis { Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = "epoch" }, DTick = 1 }],
             YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = YTitle } }],
         };
-        data = Series.Select(s => (ITrace)new Scatter
-        {
-            Name = s.Name,
-            Mode = ModeFlag.Lines | ModeFlag.Markers,
-            X = new List<object>(),
-            Y = new List<object>(),
-            Line = new Line { Color = s.Color, Dash = s.Dashed ? "dash" : "solid" },
-        }).ToList();
+        // Epochs already done are drawn with the first render; later ones are appended with ExtendTraces.
+        var run = Runs.Get(RunId);
         plotted = new int[Series.Count];
+        data = Series.Select((s, i) =>
+        {
+            var history = run?.Model(s.Model).History ?? [];
+            var points = Points(s, history, 0);
+            plotted[i] = history.Count;
+            return (ITrace)new Scatter
+            {
+                Name = s.Name,
+                Mode = ModeFlag.Lines | ModeFlag.Markers,
+                X = points.Select(p => (object)p.Epoch).ToList(),
+                Y = points.Select(p => (object)p.Value).ToList(),
+                Line = new Line { Color = s.Color, Dash = s.Dashed ? "dash" : "solid" },
+            };
+        }).ToList();
     }
+
+    private static List<(int Epoch, double Value)> Points(ChartSeries series, IReadOnlyList<EpochMetrics> history, int from) =>
+        history.Skip(from).Select(e => (e.Epoch, Value: series.Value(e)))
+            .Where(p => p.Value is { } v && double.IsFinite(v)).Select(p => (p.Epoch, p.Value!.Value)).ToList();
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -76,12 +88,11 @@ public partial class MetricsChart : IDisposable
             for (int i = 0; i < Series.Count; i++)
             {
                 var history = run.Model(Series[i].Model).History;
-                var points = history.Skip(plotted[i]).Select(e => (e.Epoch, Value: Series[i].Value(e)))
-                    .Where(p => p.Value is { } v && double.IsFinite(v)).ToList();
+                var points = Points(Series[i], history, plotted[i]);
                 plotted[i] = Math.Max(plotted[i], history.Count);
                 if (points.Count == 0) continue;
                 xs.Add(points.Select(p => (object)p.Epoch).ToList());
-                ys.Add(points.Select(p => (object)p.Value!.Value).ToList());
+                ys.Add(points.Select(p => (object)p.Value).ToList());
                 indices.Add(i);
             }
             // One interop call for all new points: plotly appends them, nothing is redrawn from scratch.
