@@ -10,7 +10,8 @@ public static class DataLoader
     public const int MinimumPool = 10;
 
     /// <summary>Loads, decodes (or reads the decode cache), caps at the limit, shuffles with the seed and splits.</summary>
-    /// <param name="progress">Stages: "scan" (listing files), "decode" (done/total files), "cache" (read from the decode cache), "split".</param>
+    /// <param name="progress">Stages: "scan" (files listed), "decode" (done/total files), "cache" (read from the decode cache),
+    /// "generate" (synthetic), "split". Called from worker threads during decoding, but never two calls at once.</param>
     /// <exception cref="DataSourceException">The source cannot be used; the message says why and what is allowed.</exception>
     public static LabData Load(DataRequest request, Action<DataProgress>? progress, CancellationToken ct)
     {
@@ -23,7 +24,7 @@ public static class DataLoader
         var spec = DataSourceSpec.Parse(request.Source, request.Environment);
         return spec.Kind switch
         {
-            DataSourceKind.Synthetic => LoadSynthetic(request, progress),
+            DataSourceKind.Synthetic => LoadSynthetic(request, spec, progress),
             DataSourceKind.Idx => IdxSource.Load(spec.Text, spec.Path!, request.ImageSize, request.Limit, progress, ct),
             DataSourceKind.Folder => LoadPool(request, spec, List(() => FolderSource.List(spec.Path!), progress), progress, ct),
             DataSourceKind.PetImages => LoadPool(request, spec,
@@ -32,18 +33,17 @@ public static class DataLoader
         };
     }
 
-    private static LabData LoadSynthetic(DataRequest request, Action<DataProgress>? progress)
+    private static LabData LoadSynthetic(DataRequest request, DataSourceSpec spec, Action<DataProgress>? progress)
     {
         int count = request.Limit ?? SyntheticCatsDogs.DefaultCount;
         progress?.Invoke(new DataProgress("generate", 0, count));
         var pool = SyntheticCatsDogs.Generate(count, request.ImageSize, request.Seed);
         progress?.Invoke(new DataProgress("generate", count, count));
-        return Split(request.Source, SyntheticCatsDogs.Classes, pool, new SortedDictionary<string, int>(), request.Seed, progress);
+        return Split(spec.Text, SyntheticCatsDogs.Classes, pool, new SortedDictionary<string, int>(), request.Seed, progress);
     }
 
     private static SourceListing List(Func<SourceListing> list, Action<DataProgress>? progress)
     {
-        progress?.Invoke(new DataProgress("scan", 0, 0));
         try
         {
             var listing = list();

@@ -6,6 +6,8 @@ namespace DistillLab.Core.Data;
 internal static class PoolDecoder
 {
     public const int Channels = 3;
+    /// <summary>No JPEG or PNG photo of at most <see cref="ImageFileDecoder.MaxPixels"/> pixels needs more bytes than this.</summary>
+    public const long MaxFileBytes = 256L << 20;
 
     public static DecodedPool Decode(SourceListing listing, int imageSize, int? limit, Action<DataProgress>? progress, CancellationToken ct)
     {
@@ -52,6 +54,8 @@ internal static class PoolDecoder
     private static string? DecodeOne(SourceFile file, bool jfifFilter, int imageSize, byte[] buffer)
     {
         if (file.SkipByName is { } byName) return byName;
+        // Reading a huge file whole just to refuse it would cost the memory the pixel limit is there to save.
+        if (file.Length > MaxFileBytes) return SkipReasons.TooLarge;
         byte[] bytes;
         try
         {
