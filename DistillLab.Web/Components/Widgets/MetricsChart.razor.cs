@@ -17,6 +17,8 @@ public partial class MetricsChart : IDisposable
     [Parameter, EditorRequired] public string Title { get; set; } = "";
     [Parameter] public string YTitle { get; set; } = "";
     [Parameter, EditorRequired] public IReadOnlyList<ChartSeries> Series { get; set; } = [];
+    /// <summary>A fixed y range (e.g. 0-1 for accuracy); null lets plotly fit the data.</summary>
+    [Parameter] public (double Min, double Max)? YRange { get; set; }
 
     private PlotlyChart? chart;
     private readonly Config config = new() { Responsive = true, DisplayModeBar = Plotly.Blazor.ConfigLib.DisplayModeBarEnum.False };
@@ -37,7 +39,11 @@ public partial class MetricsChart : IDisposable
             Height = 320,
             Margin = new Margin { L = 50, R = 10, T = 40, B = 40 },
             XAxis = [new XAxis { Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = "epoch" }, DTick = 1 }],
-            YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = YTitle } }],
+            YAxis = [new YAxis
+            {
+                Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = YTitle },
+                Range = YRange is { } r ? [r.Min, r.Max] : null,
+            }],
         };
         // Epochs already done are drawn with the first render; later ones are appended with ExtendTraces.
         var run = Runs.Get(RunId);
