@@ -118,6 +118,6 @@ public sealed class DashboardMeasurements(ITestOutputHelper output)
         GC.WaitForPendingFinalizers();
         GC.Collect();
         using var process = Process.GetCurrentProcess();
-        return new { when, workingSetMb = Math.Round(process.WorkingSet64 / 1048576.0, 1), managedMb = Math.Round(GC.GetTotalMemory(false) / 1048576.0, 1) };
+        return new { when, liveTensors = TorchSharp.torch.Tensor.TotalCount, workingSetMb = Math.Round(process.WorkingSet64 / 1048576.0, 1), managedMb = Math.Round(GC.GetTotalMemory(false) / 1048576.0, 1) };
     }
 }

@@ -135,6 +135,7 @@ public sealed class RealRunTests(RealRunFixture fixture) : IClassFixture<RealRun
         Assert.Equal(RunStatus.Completed, reused.Status);
         Assert.NotNull(reused.TeacherReusedFrom);
         Assert.True(reused.Teacher.Reused);
+        Assert.Equal(fixture.FirstRun.Teacher.History, reused.Teacher.History);
 
         var fresh = await Host.SubmitAsync(Http, DashboardHost.TinyRun(fixture.Data, alpha: 0.5, reuseTeacher: false));
         var trained = await Host.WaitForAsync(Http, fresh, r => !r.IsActive);

@@ -21,7 +21,10 @@ public static class RunsApi
         api.MapDelete("/runs/{id}", Delete);
         api.MapGet("/runs/{id}/predictions", Predictions);
         api.MapGet("/runs/{id}/images/{index:int}.png", Image);
-        api.MapPost("/runs/{id}/predict", Predict).DisableAntiforgery();
+        // The form reader stops at the limit (a body without Content-Length included); the handler answers 413 with a message.
+        var uploadLimit = app.ServiceProvider.GetRequiredService<IOptions<DashboardOptions>>().Value.MaxUploadBytes + 64 * 1024;
+        api.MapPost("/runs/{id}/predict", Predict).DisableAntiforgery()
+            .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = uploadLimit });
         api.MapGet("/datasets", (DatasetCatalog catalog) => catalog.List());
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         return app;
@@ -93,7 +96,9 @@ public static class RunsApi
         var limit = options.Value.MaxUploadBytes;
         if (http.ContentLength > limit + 64 * 1024)
             return TooLarge(limit);
-        var form = await http.ReadFormAsync();
+        IFormCollection form;
+        try { form = await http.ReadFormAsync(); }
+        catch (InvalidDataException) { return TooLarge(limit); }
         var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault();
         if (file is null) return Results.Problem(statusCode: 400, title: "No file", detail: "Send the picture in a form field named 'file'.");
         if (file.Length > limit) return TooLarge(limit);

@@ -2,58 +2,77 @@ using System.Threading.Channels;
 
 namespace DistillLab.Web.Training;
 
-/// <summary>The one in-process stream of run events. The training thread publishes without blocking;
-/// a background loop delivers each event, in order, to every subscriber (Blazor components, the hub relay).</summary>
-public sealed class RunEventStream(ILogger<RunEventStream> logger) : BackgroundService
+/// <summary>The one in-process stream of run events. The training thread publishes without blocking; each
+/// subscriber (a Blazor component, the hub relay) gets its own queue and reader, so a slow browser circuit
+/// never delays the hub or another tab, and every subscriber sees events in publish order.</summary>
+public sealed class RunEventStream(ILogger<RunEventStream> logger) : IHostedService
 {
-    // Bounded so a stalled subscriber cannot grow memory without limit; batch progress is throttled
-    // upstream, so thousands of pending events means something is badly stuck, and dropping is the lesser harm.
-    private readonly Channel<RunEvent> events = Channel.CreateBounded<RunEvent>(
-        new BoundedChannelOptions(4096) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Lock gate = new();
-    private ImmutableSubscribers subscribers = new([]);
+    private readonly ILogger log = logger;
+    private readonly List<Subscription> subscriptions = [];
+    private readonly CancellationTokenSource stopping = new();
 
-    private sealed record ImmutableSubscribers(Func<RunEvent, Task>[] Handlers);
+    public void Publish(RunEvent runEvent)
+    {
+        Subscription[] current;
+        lock (gate) current = [.. subscriptions];
+        foreach (var subscription in current) subscription.Offer(runEvent);
+    }
 
-    public void Publish(RunEvent runEvent) => events.Writer.TryWrite(runEvent);
-
-    /// <summary>Calls <paramref name="handler"/> for every later event until the returned handle is disposed.</summary>
+    /// <summary>Calls <paramref name="handler"/> for every later event, one at a time, until the returned handle is disposed.</summary>
     public IDisposable Subscribe(Func<RunEvent, Task> handler)
     {
-        lock (gate) subscribers = new([.. subscribers.Handlers, handler]);
-        return new Subscription(this, handler);
+        var subscription = new Subscription(this, handler);
+        lock (gate) subscriptions.Add(subscription);
+        subscription.Start(stopping.Token);
+        return subscription;
     }
 
-    private void Unsubscribe(Func<RunEvent, Task> handler)
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        lock (gate) subscribers = new(subscribers.Handlers.Where(h => h != handler).ToArray());
+        stopping.Cancel();
+        return Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private void Remove(Subscription subscription)
     {
-        try
-        {
-            await foreach (var runEvent in events.Reader.ReadAllAsync(stoppingToken))
-            {
-                var handlers = subscribers.Handlers;
-                await Task.WhenAll(handlers.Select(h => Deliver(h, runEvent)));
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-    }
-
-    private async Task Deliver(Func<RunEvent, Task> handler, RunEvent runEvent)
-    {
-        try { await handler(runEvent); }
-        catch (Exception e) { logger.LogWarning(e, "A subscriber failed on {Event}", runEvent.GetType().Name); }
+        lock (gate) subscriptions.Remove(subscription);
     }
 
     private sealed class Subscription(RunEventStream stream, Func<RunEvent, Task> handler) : IDisposable
     {
-        private int disposed;
+        // Bounded: a subscriber stuck for minutes loses its oldest events rather than growing memory.
+        // Batch progress is throttled upstream and charts re-read the run's state, so nothing is lost for good.
+        private readonly Channel<RunEvent> queue = Channel.CreateBounded<RunEvent>(
+            new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+        private Task reader = Task.CompletedTask;
+
+        public void Offer(RunEvent runEvent) => queue.Writer.TryWrite(runEvent);
+
+        public void Start(CancellationToken stopping) => reader = Task.Run(() => Read(stopping));
+
+        private async Task Read(CancellationToken stopping)
+        {
+            try
+            {
+                await foreach (var runEvent in queue.Reader.ReadAllAsync(stopping))
+                {
+                    try { await handler(runEvent); }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        stream.log.LogWarning(e, "A subscriber failed on {Event}", runEvent.GetType().Name);
+                    }
+                }
+            }
+            catch (OperationCanceledException) { }
+        }
+
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref disposed, 1) == 0) stream.Unsubscribe(handler);
+            stream.Remove(this);
+            queue.Writer.TryComplete();
         }
     }
 }

@@ -79,7 +79,16 @@ public sealed class TrainingService(
         {
             teacherFrom = registry.Store.FindTeacherSources(RunRequests.TeacherKey(config))
                 .FirstOrDefault(id => File.Exists(artifacts.ModelPath(id, ModelRole.Teacher)));
-            if (teacherFrom is not null) config = config with { TeacherPath = artifacts.ModelPath(teacherFrom, ModelRole.Teacher) };
+            if (teacherFrom is not null)
+            {
+                config = config with { TeacherPath = artifacts.ModelPath(teacherFrom, ModelRole.Teacher) };
+                // The reused teacher's curves come along, so this run's charts and exports still show how it learned.
+                foreach (var epoch in registry.Store.Load(teacherFrom)?.Teacher.History ?? [])
+                {
+                    live.AddEpoch(ModelRole.Teacher, epoch);
+                    registry.Store.AddEpoch(live.Id, ModelRole.Teacher, epoch);
+                }
+            }
         }
         live.Update(s => s with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow, TeacherReusedFrom = teacherFrom, Stage = "loading data" });
         registry.Store.Update(live.Snapshot(null));
@@ -145,8 +154,6 @@ public sealed class TrainingService(
                 {
                     Parameters = c.Result.Parameters, TestAccuracy = c.Result.TestAccuracy, TestLoss = c.Result.TestLoss, Reused = c.Result.Reused,
                 }));
-                if (c.Result.Reused)
-                    foreach (var epoch in c.Result.History) live.AddEpoch(c.Model, epoch);
                 events.Publish(new RunChangedEvent(live.Id));
                 break;
         }
