@@ -52,6 +52,14 @@ public sealed class LabFlowTests
         foreach (var model in new[] { "Teacher", "Distilled", "Scratch" })
             await Assertions.Expect(images.First.GetByLabel($"{model} prediction")).ToContainTextAsync("%");
         Assert.True(await images.First.GetByRole(AriaRole.Img).EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"));
+
+        // Upload your own picture: every model answers for it.
+        var picture = Directory.EnumerateFiles(Path.Combine(host.DataDirectory, "tiny", "dog")).First();
+        await page.Locator("input[type=file]").SetInputFilesAsync(picture);
+        var yours = page.GetByLabel("Your picture");
+        await Assertions.Expect(yours).ToBeVisibleAsync();
+        foreach (var model in new[] { "Teacher", "Distilled", "Scratch" })
+            await Assertions.Expect(yours.GetByLabel($"{model} prediction")).ToContainTextAsync("%");
         await BrowserSession.ScreenshotAsync(page, "3-predictions");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs" }).ClickAsync();
