@@ -22,10 +22,7 @@ public class DecodeCacheTests
     {
         Assert.Equal(expected.Classes, actual.Classes);
         Assert.Equal(expected.Skipped, actual.Skipped);
-        Assert.Equal(expected.Train.Pixels, actual.Train.Pixels);
-        Assert.Equal(expected.Train.Labels, actual.Train.Labels);
-        Assert.Equal(expected.Validation.Pixels, actual.Validation.Pixels);
-        Assert.Equal(expected.Test.Pixels, actual.Test.Pixels);
+        AssertSameSplits(expected, actual);
     }
 
     [Fact]

@@ -23,6 +23,22 @@ internal static class LoaderTestKit
 
     public static List<byte> AllValues(LabData data) => [.. Values(data.Train), .. Values(data.Validation), .. Values(data.Test)];
 
+    /// <summary>Same labels and the same pixels, image by image, however each set is chunked.</summary>
+    public static void AssertSameImages(ImageSet expected, ImageSet actual)
+    {
+        Assert.Equal((expected.Count, expected.Channels, expected.ImageSize), (actual.Count, actual.Channels, actual.ImageSize));
+        Assert.Equal(expected.Labels, actual.Labels);
+        for (int i = 0; i < expected.Count; i++)
+            Assert.True(expected.Image(i).SequenceEqual(actual.Image(i)), $"image {i} differs");
+    }
+
+    public static void AssertSameSplits(LabData expected, LabData actual)
+    {
+        AssertSameImages(expected.Train, actual.Train);
+        AssertSameImages(expected.Validation, actual.Validation);
+        AssertSameImages(expected.Test, actual.Test);
+    }
+
     public static bool Decoded(List<DataProgress> progress) => progress.Any(p => p.Stage == "decode");
     public static bool FromCache(List<DataProgress> progress) => progress.Any(p => p.Stage == "cache");
 }

@@ -87,9 +87,25 @@ public class PetImagesSourceTests
             temp.Write(Path.Combine("two", Path.GetRelativePath(Path.Combine(temp.Path, "one"), file)), File.ReadAllBytes(file));
         var (one, _) = Load($"petimages:{temp.Path}/one", temp.Environment());
         var (two, _) = Load($"petimages:{temp.Path}/two", temp.Environment());
-        Assert.Equal(one.Train.Labels, two.Train.Labels);
-        Assert.Equal(one.Train.Pixels, two.Train.Pixels);
-        Assert.Equal(one.Test.Pixels, two.Test.Pixels);
+        AssertSameSplits(one, two);
         Assert.Equal(one.Skipped, two.Skipped);
+    }
+
+    [Fact]
+    public void LimitTakesCatAndDogFilesInTurnAndCountsOnlyUsableImages()
+    {
+        using var temp = new TempFolder();
+        WriteRelease(temp, "PetImages");
+        // Cat order by path: 1, 10 (no JFIF), 11 (truncated), 12, 13 (no JFIF), 2, ...; Dog: 1, 2, ..., 6, 7 (corrupt).
+        var (data, _) = Load($"petimages:{temp.Path}", temp.Environment(), limit: 10);
+        var labels = data.Train.Labels.Concat(data.Validation.Labels).Concat(data.Test.Labels).ToList();
+        Assert.Equal(10, labels.Count);
+        Assert.Equal((4, 6), (labels.Count(l => l == 0), labels.Count(l => l == 1)));
+        Assert.Equal(new Dictionary<string, int>
+        {
+            [SkipReasons.IgnoredName] = 2,
+            [SkipReasons.NoJfifHeader] = 2,
+            [SkipReasons.Truncated] = 1,
+        }, data.Skipped);
     }
 }

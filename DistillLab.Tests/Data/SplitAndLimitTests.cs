@@ -42,16 +42,65 @@ public class SplitAndLimitTests
     }
 
     [Fact]
-    public void LimitKeepsTheFirstUsableImagesInPathOrderAndCountsOnlyTheSkipsAmongThem()
+    public void LimitOfTenOnATwoClassFolderTakesFiveOfEach()
     {
         using var temp = new TempFolder();
         WriteNumbered(temp, "d", reverse: false);
-        temp.Write("d/Cat/05x.jpg", []);               // sorts between 05.png and 06.png: inside the first 12
+        var (data, _) = Load($"folder:{temp.Path}/d", temp.Environment(), limit: 10);
+        var labels = data.Train.Labels.Concat(data.Validation.Labels).Concat(data.Test.Labels).ToList();
+        Assert.Equal((5, 5), (labels.Count(l => l == 0), labels.Count(l => l == 1)));
+        Assert.Equal(new byte[] { 10, 11, 12, 13, 14, 25, 26, 27, 28, 29 }, AllValues(data).Order());
+    }
+
+    [Fact]
+    public void LimitKeepsTheFirstUsableImagesWithClassesInTurnAndCountsOnlyTheSkipsAmongThem()
+    {
+        using var temp = new TempFolder();
+        WriteNumbered(temp, "d", reverse: false);
+        // Order: Cat/00, Dog/15, Cat/01, Dog/16, Cat/02, Dog/17, Cat/02x (empty: dropped, takes no image), Dog/18, Cat/03, ...
+        temp.Write("d/Cat/02x.jpg", []);
         temp.Write("d/Dog/29x.jpg", "text"u8.ToArray()); // after the cut: never looked at
         var (data, _) = Load($"folder:{temp.Path}/d", temp.Environment(), limit: 12);
-        Assert.Equal(Enumerable.Range(10, 12).Select(v => (byte)v), AllValues(data).Order());
+        Assert.Equal(new byte[] { 10, 11, 12, 13, 14, 15, 25, 26, 27, 28, 29, 30 }, AllValues(data).Order());
         Assert.Equal((9, 1, 2), (data.Train.Count, data.Validation.Count, data.Test.Count));
         Assert.Equal(new Dictionary<string, int> { [SkipReasons.Empty] = 1 }, data.Skipped);
+    }
+
+    [Fact]
+    public void WhenOneClassRunsOutTheOthersFillTheLimit()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 3; i++) temp.Write($"d/Cat/{i}.png", Valued((byte)(10 + i)));
+        for (int i = 0; i < 12; i++) temp.Write($"d/Dog/{i:D2}.png", Valued((byte)(100 + i)));
+        var (data, _) = Load($"folder:{temp.Path}/d", temp.Environment(), limit: 10);
+        Assert.Equal(new byte[] { 10, 11, 12, 100, 101, 102, 103, 104, 105, 106 }, AllValues(data).Order());
+    }
+
+    [Fact]
+    public void KaggleLayoutLimitAlsoTakesTheClassesInTurn()
+    {
+        using var temp = new TempFolder();
+        for (int i = 0; i < 8; i++)
+        {
+            temp.Write($"train/cat.{i}.png", Valued((byte)(10 + i)));
+            temp.Write($"train/dog.{i}.png", Valued((byte)(100 + i)));
+        }
+        var (data, _) = Load($"folder:{temp.Path}/train", temp.Environment(), limit: 10);
+        Assert.Equal(new byte[] { 10, 11, 12, 13, 14, 100, 101, 102, 103, 104 }, AllValues(data).Order());
+    }
+
+    [Fact]
+    public void SourceOrderIsClassesInTurnEachInPathOrderWithNameSkipsFirst()
+    {
+        SourceFile File(string path, int label, string? skip = null) => new(path, "/x/" + path, label, 1, 0, skip);
+        var listed = new[]
+        {
+            File("Dog/2.jpg", 1), File("Cat/b.jpg", 0), File("Bird/1.jpg", 2), File("Cat/Thumbs.db", -1, SkipReasons.IgnoredName),
+            File("Dog/10.jpg", 1), File("Cat/a.jpg", 0), File("Dog/1.jpg", 1), File("Cat/c.jpg", 0),
+        };
+        var ordered = SourceListing.Ordered(listed).Select(f => f.RelativePath);
+        Assert.Equal(["Cat/Thumbs.db", "Cat/a.jpg", "Dog/1.jpg", "Bird/1.jpg", "Cat/b.jpg", "Dog/10.jpg", "Cat/c.jpg", "Dog/2.jpg"], ordered);
+        Assert.Equal(ordered, SourceListing.Ordered(listed.Reverse()).Select(f => f.RelativePath));
     }
 
     [Fact]
