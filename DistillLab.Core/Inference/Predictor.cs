@@ -38,7 +38,8 @@ public static class Predictor
     /// <summary>Images [start, start+count) as a float NCHW tensor scaled to [0, 1], as the trainer feeds them.</summary>
     public static Tensor ToTensor(ImageSet images, int start, int count)
     {
-        var bytes = images.Pixels.AsSpan(start * images.ImageBytes, count * images.ImageBytes).ToArray();
+        var bytes = new byte[count * images.ImageBytes];
+        for (int i = 0; i < count; i++) images.Image(start + i).CopyTo(bytes.AsSpan(i * images.ImageBytes));
         using var raw = tensor(bytes, [count, images.Channels, images.ImageSize, images.ImageSize], ScalarType.Byte);
         return raw.to_type(ScalarType.Float32).div_(255f);
     }

@@ -36,7 +36,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
         var test = outcome.Data.Test;
         int keep = Math.Min(test.Count, dashboard.Value.StoredTestImages);
         var stored = test.Select(Enumerable.Range(0, keep).ToArray());
-        WriteAtomically(TestImagesPath(runId), stored.Pixels);
+        WriteAtomically(TestImagesPath(runId), stored);
         var device = ParameterDevice(outcome.Teacher);
         var predictions = models.Select(m => Predictor.Predict(m.Model, stored, device)).ToArray();
         store.SavePredictions(runId, stored.Labels, predictions[0], predictions[1], predictions[2]);
@@ -70,10 +70,11 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
         return times[n / 2];
     }
 
-    private static void WriteAtomically(string path, byte[] bytes)
+    private static void WriteAtomically(string path, ImageSet images)
     {
         var temp = path + ".part";
-        File.WriteAllBytes(temp, bytes);
+        using (var file = File.Create(temp))
+            for (int i = 0; i < images.Count; i++) file.Write(images.Image(i));
         File.Move(temp, path, overwrite: true);
     }
 
