@@ -32,6 +32,11 @@ public sealed class LabFlowTests
         await Assertions.Expect(page.GetByRole(AriaRole.Status, new() { Name = "Estimate" })).ToContainTextAsync("Estimated duration: about");
         await BrowserSession.ScreenshotAsync(page, "1-lab-form");
 
+        // A second tab, opened before the run starts, must follow it live too.
+        var otherTab = await browser.OpenAsync(host.BaseAddress);
+        await otherTab.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await otherTab.WaitForTimeoutAsync(1000);
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
 
         // Every model's curves gain a point: 3 models x (train + validation) on the accuracy and loss charts.
@@ -44,6 +49,9 @@ public sealed class LabFlowTests
         await Assertions.Expect(labPlot.Locator(".scatterlayer .trace")).ToHaveCountAsync(4);
         await Assertions.Expect(page.GetByRole(AriaRole.Status, new() { Name = "Run status" })).ToHaveTextAsync("completed");
         await BrowserSession.ScreenshotAsync(page, "2-lab-finished");
+        await Assertions.Expect(otherTab.GetByRole(AriaRole.Figure, new() { Name = "Accuracy (train dashed, validation solid)" }))
+            .ToHaveAttributeAsync("data-points", "6");
+        await Assertions.Expect(otherTab.GetByRole(AriaRole.Status, new() { Name = "Run status" })).ToHaveTextAsync("completed");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Predictions" }).ClickAsync();
         var images = page.GetByRole(AriaRole.List, new() { Name = "Test images" }).GetByRole(AriaRole.Listitem);

@@ -116,6 +116,9 @@ public sealed class ScriptedRunTests
         var outside = await http.PostAsJsonAsync("/api/runs", new { data = "folder:/etc" });
         var dataError = JsonDocument.Parse(await outside.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("data")[0].GetString();
         Assert.Contains("outside the allowed data folders", dataError);
+        var wrongType = await http.PostAsync("/api/runs", new StringContent("""{"alpha":"abc"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        Assert.True(JsonDocument.Parse(await wrongType.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("alpha", out _));
         var unknown = await http.PostAsJsonAsync("/api/runs", new { data = "ftp:x" });
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Empty((await http.GetFromJsonAsync<JsonElement[]>("/api/runs"))!);

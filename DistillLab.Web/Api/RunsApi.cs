@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Inference;
 using DistillLab.Web.Settings;
@@ -33,8 +34,20 @@ public static class RunsApi
     private static IResult NotFound(string id) =>
         Results.Problem(statusCode: 404, title: "Run not found", detail: $"There is no run '{id}'.");
 
-    private static IResult Submit(RunConfigRequest? body, RunRequests requests)
+    private static async Task<IResult> Submit(HttpRequest http, RunRequests requests)
     {
+        RunConfigRequest? body = null;
+        if (http.ContentLength is null or > 0)
+        {
+            // Read by hand so a wrongly typed field gets a message naming it, like every other bad field.
+            try { body = await JsonSerializer.DeserializeAsync<RunConfigRequest>(http.Body, JsonDefaults.Options); }
+            catch (JsonException e)
+            {
+                var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+                return Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"{field} has the wrong type or is not valid JSON."] },
+                    title: "The run config is invalid");
+            }
+        }
         var request = (body ?? new RunConfigRequest()).ToRequest();
         var result = requests.Submit(request);
         if (result.QueueFull)
