@@ -68,15 +68,12 @@ public static class RunsApi
             : NotFound(id);
     }
 
-    private static IResult Delete(string id, RunRegistry runs, RunArtifacts artifacts, RunEventStream events)
+    private static IResult Delete(string id, RunRequests requests, RunArtifacts artifacts) => requests.Delete(id, artifacts) switch
     {
-        if (runs.IsActive(id))
-            return Results.Problem(statusCode: 409, title: "Run is active", detail: "Cancel the run before deleting it.");
-        if (!runs.Store.Delete(id)) return NotFound(id);
-        artifacts.Delete(id);
-        events.Publish(new RunChangedEvent(id));
-        return Results.NoContent();
-    }
+        DeleteResult.Deleted => Results.NoContent(),
+        DeleteResult.Active => Results.Problem(statusCode: 409, title: "Run is active", detail: "Cancel the run before deleting it."),
+        _ => NotFound(id),
+    };
 
     private static IResult Predictions(string id, RunRegistry runs, PredictionService predictions, int? count, string? filter, int? seed)
     {
@@ -117,7 +114,9 @@ public static class RunsApi
         if (file.Length > limit) return TooLarge(limit);
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer);
-        try { return Results.Ok(predictions.ForUpload(run, buffer.ToArray())); }
+        var bytes = buffer.ToArray();
+        // Inference is TorchSharp work: it runs on a pool thread, not on the request's.
+        try { return Results.Ok(await Task.Run(() => predictions.ForUpload(run, bytes))); }
         catch (ImageRejectedException e) { return Results.Problem(statusCode: 400, title: "Not a usable picture", detail: e.Message); }
         catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "No models", detail: e.Message); }
     }

@@ -1,4 +1,5 @@
 using DistillLab.Core.Data.Synthetic;
+using DistillLab.Core.Download;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,11 @@ public sealed class DatasetCatalog(IOptions<DataOptions> data)
         {
             new("synthetic", "Built-in synthetic cats and dogs (procedurally drawn, not photos)", SyntheticCatsDogs.DefaultCount, SyntheticCatsDogs.Classes),
         };
+        var petImages = data.Value.Environment.PetImagesDirectory;
+        list.Add(CatsDogsDataset.IsPresent(petImages)
+            ? new DatasetInfo("petimages", "Microsoft's Kaggle Cats and Dogs (photos, downloaded)",
+                CountImages(Path.Combine(CatsDogsDataset.PetImagesPath(petImages), "Cat")) + CountImages(Path.Combine(CatsDogsDataset.PetImagesPath(petImages), "Dog")), ["cat", "dog"])
+            : new DatasetInfo("petimages", "Microsoft's Kaggle Cats and Dogs (photos; downloaded on first use, about 790 MB)", null, ["cat", "dog"]));
         var seen = new HashSet<string>();
         foreach (var root in data.Value.FullRoots.Where(Directory.Exists))
             foreach (var folder in Directory.EnumerateDirectories(root).Append(root).Order())

@@ -13,6 +13,8 @@ public sealed record SubmitResult(RunDetails? Run, IReadOnlyList<ConfigError> Er
     public bool Accepted => Run is not null;
 }
 
+public enum DeleteResult { Deleted, NotFound, Active }
+
 /// <summary>Takes run requests from the form and the API: validates (LabConfig.Validate plus data roots), records, queues.</summary>
 public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOptions<DashboardOptions> dashboard, IOptions<DataOptions> data)
 {
@@ -73,6 +75,16 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
         }
         else events.Publish(new RunChangedEvent(id));
         return true;
+    }
+
+    /// <summary>Deletes a finished run with its epochs, predictions and files; an active run must be cancelled first.</summary>
+    public DeleteResult Delete(string id, RunArtifacts artifacts)
+    {
+        if (registry.IsActive(id)) return DeleteResult.Active;
+        if (!registry.Store.Delete(id)) return DeleteResult.NotFound;
+        artifacts.Delete(id);
+        events.Publish(new RunChangedEvent(id));
+        return DeleteResult.Deleted;
     }
 
     /// <summary>What makes a trained teacher reusable: everything that shapes it, nothing that only shapes the students.</summary>

@@ -46,7 +46,8 @@ public partial class RunForm
         var request = model.ToRequest();
         errors = Requests.Validate(request.Config).GroupBy(e => e.Field).ToDictionary(g => g.Key, g => $"{g.Key} {g.First().Message}");
         if (errors.Count > 0) { estimate = "fix the settings first"; return; }
-        int pool = datasets.FirstOrDefault(d => d.Source == model.Data)?.Images ?? 1000;
+        // Before its download the photo set's size is known only from TFDS (23,262 usable images).
+        int pool = datasets.FirstOrDefault(d => d.Source == model.Data)?.Images ?? (model.Data.StartsWith("petimages") ? 23_262 : 1000);
         teacherReusable = model.ReuseTeacher && Runs.Store.FindTeacherSources(RunRequests.TeacherKey(request.Config)).Count > 0;
         estimate = RunEstimator.Format(RunEstimator.Estimate(request.Config, pool, DefaultImageSize, history, teacherReusable));
     }

@@ -9,6 +9,7 @@ public partial class Runs : IDisposable
 {
     [Inject] private RunRegistry Registry { get; set; } = default!;
     [Inject] private RunArtifacts Artifacts { get; set; } = default!;
+    [Inject] private RunRequests Requests { get; set; } = default!;
     [Inject] private RunEventStream Events { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
 
@@ -40,11 +41,9 @@ public partial class Runs : IDisposable
     private async Task Delete(RunDetails run)
     {
         bool? yes = await Dialogs.ShowMessageBoxAsync("Delete run", $"Delete run {run.Id}, its saved models and predictions?", yesText: "Delete", cancelText: "Keep");
-        if (yes != true || Registry.IsActive(run.Id)) return;
-        Registry.Store.Delete(run.Id);
-        Artifacts.Delete(run.Id);
+        if (yes != true) return;
+        if (Requests.Delete(run.Id, Artifacts) == DeleteResult.Active) return;
         selected.Remove(run.Id);
-        Events.Publish(new RunChangedEvent(run.Id));
         runs = Registry.List();
     }
 
