@@ -40,15 +40,21 @@ public sealed class DashboardMeasurements(ITestOutputHelper output)
         var page = await browser.OpenAsync(host.BaseAddress);
         await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
         await page.WaitForTimeoutAsync(1000);
-        // Count plotly calls: live updates must be extendTraces, never a full newPlot/react of an existing chart.
-        await page.EvaluateAsync("""
-            () => { window.__plotly = { wrapped: !!window.Plotly }; if (!window.Plotly) return; for (const n of ['newPlot', 'react', 'redraw', 'extendTraces', 'restyle', 'relayout']) {
-                const f = window.Plotly[n]; window.Plotly[n] = function (...a) { window.__plotly[n] = (window.__plotly[n] || 0) + 1; return f.apply(this, a); }; } }
-            """);
-
+        // Count plotly calls: live updates must be extendTraces; newPlot only for a chart that appears (a new run's charts).
+        // plotly.js loads with the first chart, so the counter is attached when it appears.
+        const string wrap = """
+            () => { if (!window.Plotly) return false; if (window.__plotly) return true; window.__plotly = {};
+                for (const n of ['newPlot', 'react', 'update', 'redraw', 'purge', 'extendTraces', 'restyle', 'relayout']) {
+                    const f = window.Plotly[n]; window.Plotly[n] = function (...a) { window.__plotly[n] = (window.__plotly[n] || 0) + 1; return f.apply(this, a); }; }
+                return true; }
+            """;
         using var stop = new CancellationTokenSource();
         var clicks = new List<double>();
         var nudging = Task.Run(() => NudgeTemperature(page, clicks, stop.Token));
+        var wrapped = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && !await page.EvaluateAsync<bool>(wrap)) await Task.Delay(5);
+        });
 
         var memory = new List<object>();
         memory.Add(Memory("before"));
@@ -64,7 +70,8 @@ public sealed class DashboardMeasurements(ITestOutputHelper output)
         }
         stop.Cancel();
         await nudging;
-        var plotlyCalls = await page.EvaluateAsync<JsonElement>("() => window.__plotly");
+        await wrapped;
+        var plotlyCalls = await page.EvaluateAsync<JsonElement>("() => window.__plotly || null");
 
         var report = new
         {
