@@ -14,6 +14,9 @@ public sealed class StudentNet : Module<Tensor, Tensor>
 
     public StudentNet(ModelSpec spec) : base(nameof(StudentNet))
     {
+        // TorchSharp's layer constructors leave temporaries alive until the GC finalises them (up to a weight's
+        // size each); build in a scope and keep only the parameters.
+        using var scope = NewDisposeScope();
         Spec = spec;
         conv1 = Conv2d(spec.Channels, 32, 3);
         pool = MaxPool2d(2);
@@ -21,6 +24,7 @@ public sealed class StudentNet : Module<Tensor, Tensor>
         fc = Linear(32L * side * side, spec.Classes);
         RegisterComponents();
         KerasInit.Apply(this);
+        scope.Detach(parameters());
     }
 
     public ModelSpec Spec { get; }

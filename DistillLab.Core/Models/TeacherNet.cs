@@ -18,6 +18,9 @@ public sealed class TeacherNet : Module<Tensor, Tensor>
 
     public TeacherNet(ModelSpec spec) : base(nameof(TeacherNet))
     {
+        // TorchSharp's layer constructors leave temporaries alive until the GC finalises them (up to a weight's
+        // size each); build in a scope and keep only the parameters.
+        using var scope = NewDisposeScope();
         ModelSpec.EnsureTeacherFits(spec.ImageSize);
         Spec = spec;
         conv1 = Conv2d(spec.Channels, 32, 3);
@@ -33,6 +36,7 @@ public sealed class TeacherNet : Module<Tensor, Tensor>
         fc2 = Linear(512, spec.Classes);
         RegisterComponents();
         KerasInit.Apply(this);
+        scope.Detach(parameters());
     }
 
     public ModelSpec Spec { get; }
