@@ -1,4 +1,5 @@
 using DistillLab.Web.Cli;
+using DistillLab.Web.Hosting;
 
 // `lab ...` runs the experiment headless and `bench ...` the training benchmark; anything else starts the dashboard.
 if (args is ["lab", ..])
@@ -7,6 +8,11 @@ if (args is ["bench", ..])
     return BenchCommand.Run(args[1..], Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddDistillLabSettings().AddDistillLabWeb();
 var app = builder.Build();
+app.MapDistillLab();
 app.Run();
 return 0;
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -13,10 +13,14 @@ public static class BatchLoader
     /// Pass a different seed each epoch (see <see cref="EpochSeed"/>) to get a new order per epoch.</param>
     /// <remarks>Stopping the enumeration early (break, Dispose) stops the producer; its exceptions surface here.</remarks>
     public static IEnumerable<Batch> Batches(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct = default)
+        => Batches(set, batchSize, shuffleSeed, ct, onBatchBuilt: null);
+
+    /// <summary>As above; <paramref name="onBatchBuilt"/> runs on the producer after each batch is built (tests watch the producer with it).</summary>
+    internal static IEnumerable<Batch> Batches(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct, Action<int>? onBatchBuilt)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        return Produce(set, batchSize, shuffleSeed, ct);
+        return Produce(set, batchSize, shuffleSeed, ct, onBatchBuilt);
     }
 
     /// <summary>A seed for one epoch derived from the run seed, so epochs differ but runs repeat.</summary>
@@ -25,7 +29,7 @@ public static class BatchLoader
     /// <summary>How many batches <see cref="Batches"/> yields for a set of <paramref name="count"/> images.</summary>
     public static int BatchCount(int count, int batchSize) => (count + batchSize - 1) / batchSize;
 
-    private static IEnumerable<Batch> Produce(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct)
+    private static IEnumerable<Batch> Produce(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct, Action<int>? onBatchBuilt)
     {
         var order = shuffleSeed is { } seed ? PoolSplit.Shuffled(set.Count, seed) : Enumerable.Range(0, set.Count).ToArray();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -34,8 +38,12 @@ public static class BatchLoader
         {
             try
             {
-                for (int start = 0; start < order.Length; start += batchSize)
-                    queue.Add(Build(set, order, start, Math.Min(batchSize, order.Length - start)), stop.Token);
+                for (int start = 0, built = 1; start < order.Length; start += batchSize, built++)
+                {
+                    var batch = Build(set, order, start, Math.Min(batchSize, order.Length - start));
+                    onBatchBuilt?.Invoke(built);
+                    queue.Add(batch, stop.Token);
+                }
             }
             finally
             {

@@ -10,9 +10,14 @@ public static class DataLoader
     public const int MinimumPool = 10;
 
     /// <summary>Loads, decodes (or reads the decode cache), caps at the limit, shuffles with the seed and splits.</summary>
-    /// <param name="progress">Stages: "scan" (listing files), "decode" (done/total files), "cache" (read from the decode cache), "split".</param>
+    /// <param name="progress">Stages: "scan" (files listed), "decode" (done/total files), "cache" (read from the decode cache),
+    /// "generate" (synthetic), "split". Called from worker threads during decoding, but never two calls at once.</param>
     /// <exception cref="DataSourceException">The source cannot be used; the message says why and what is allowed.</exception>
     public static LabData Load(DataRequest request, Action<DataProgress>? progress, CancellationToken ct)
+        => Load(request, progress, ct, ImageSet.DefaultChunkBytes);
+
+    /// <summary>As above, with the chunk size of the resulting image sets (tests make it small to get many chunks).</summary>
+    internal static LabData Load(DataRequest request, Action<DataProgress>? progress, CancellationToken ct, int chunkBytes)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ImageSize < 1)
@@ -23,27 +28,26 @@ public static class DataLoader
         var spec = DataSourceSpec.Parse(request.Source, request.Environment);
         return spec.Kind switch
         {
-            DataSourceKind.Synthetic => LoadSynthetic(request, progress),
-            DataSourceKind.Idx => IdxSource.Load(spec.Text, spec.Path!, request.ImageSize, request.Limit, progress, ct),
-            DataSourceKind.Folder => LoadPool(request, spec, List(() => FolderSource.List(spec.Path!), progress), progress, ct),
+            DataSourceKind.Synthetic => LoadSynthetic(request, spec, progress),
+            DataSourceKind.Idx => IdxSource.Load(spec.Text, spec.Path!, request.ImageSize, request.Limit, progress, ct, chunkBytes),
+            DataSourceKind.Folder => LoadPool(request, spec, List(() => FolderSource.List(spec.Path!), progress), progress, ct, chunkBytes),
             DataSourceKind.PetImages => LoadPool(request, spec,
-                List(() => PetImagesSource.List(spec.Path ?? request.Environment.PetImagesDirectory), progress), progress, ct),
+                List(() => PetImagesSource.List(spec.Path ?? request.Environment.PetImagesDirectory), progress), progress, ct, chunkBytes),
             _ => throw new DataSourceException($"Unknown data source kind in '{request.Source}'. Allowed: {DataSourceSpec.Allowed}."),
         };
     }
 
-    private static LabData LoadSynthetic(DataRequest request, Action<DataProgress>? progress)
+    private static LabData LoadSynthetic(DataRequest request, DataSourceSpec spec, Action<DataProgress>? progress)
     {
         int count = request.Limit ?? SyntheticCatsDogs.DefaultCount;
         progress?.Invoke(new DataProgress("generate", 0, count));
         var pool = SyntheticCatsDogs.Generate(count, request.ImageSize, request.Seed);
         progress?.Invoke(new DataProgress("generate", count, count));
-        return Split(request.Source, SyntheticCatsDogs.Classes, pool, new SortedDictionary<string, int>(), request.Seed, progress);
+        return Split(spec.Text, SyntheticCatsDogs.Classes, pool, new SortedDictionary<string, int>(), request.Seed, progress);
     }
 
     private static SourceListing List(Func<SourceListing> list, Action<DataProgress>? progress)
     {
-        progress?.Invoke(new DataProgress("scan", 0, 0));
         try
         {
             var listing = list();
@@ -56,18 +60,19 @@ public static class DataLoader
         }
     }
 
-    private static LabData LoadPool(DataRequest request, DataSourceSpec spec, SourceListing listing, Action<DataProgress>? progress, CancellationToken ct)
+    private static LabData LoadPool(DataRequest request, DataSourceSpec spec, SourceListing listing, Action<DataProgress>? progress,
+        CancellationToken ct, int chunkBytes)
     {
         byte[] fingerprint = SourceFingerprint.Of(listing);
         string cachePath = DecodeCache.PathFor(request.Environment.CacheDirectory, listing, request.ImageSize);
-        var pool = DecodeCache.TryRead(cachePath, listing, fingerprint, request.ImageSize);
+        var pool = DecodeCache.TryRead(cachePath, listing, fingerprint, request.ImageSize, chunkBytes);
         if (pool is not null && pool.CanServe(request.Limit))
         {
             progress?.Invoke(new DataProgress("cache", pool.Images.Count, pool.Images.Count));
         }
         else
         {
-            pool = PoolDecoder.Decode(listing, request.ImageSize, request.Limit, progress, ct);
+            pool = PoolDecoder.Decode(listing, request.ImageSize, request.Limit, progress, ct, chunkBytes);
             TryWriteCache(cachePath, listing, fingerprint, pool);
         }
 

@@ -49,7 +49,7 @@ public sealed record DataSourceSpec(DataSourceKind Kind, string? Path, string Te
             return false;
         }
         bool needsPath = kind is DataSourceKind.Folder or DataSourceKind.Idx;
-        if (needsPath && string.IsNullOrEmpty(pathText) || kind == DataSourceKind.PetImages && pathText is "")
+        if ((needsPath && string.IsNullOrEmpty(pathText)) || (kind == DataSourceKind.PetImages && pathText is ""))
         {
             error = $"The {kindText.ToLowerInvariant()} source needs a path after the colon, e.g. {kindText.ToLowerInvariant()}:/data/images. Allowed: {Allowed}.";
             return false;

@@ -6,14 +6,15 @@ namespace DistillLab.Core.Data;
 /// <summary>Decoded, resized images of one file source at one size, kept on disk so later runs skip decoding.</summary>
 /// <remarks>
 /// Layout (little-endian): "DLCACHE\0", int32 header length, header, pixels (uint8, NCHW), uint64 checksum of
-/// header and pixels, "DLCEND\0\0". Header: int32 version, key (source root, filter, size), 32-byte source
+/// the header chained image by image over the pixels, "DLCEND\0\0". The pixels are one block on disk, read and
+/// written chunk by chunk, so the file does not depend on how an <see cref="ImageSet"/> is chunked in memory. Header: int32 version, key (source root, filter, size), 32-byte source
 /// fingerprint, channels, size, class names, per-file outcomes, complete flag, labels of the usable images.
 /// Anything that does not match exactly - magic, version, key, fingerprint, lengths, checksum - makes the
 /// file count as absent, so a killed writer or a foreign file is rebuilt, never trusted.
 /// </remarks>
 internal static class DecodeCache
 {
-    private const int Version = 1;
+    private const int Version = 2;
     private static readonly byte[] startMagic = "DLCACHE\0"u8.ToArray();
     private static readonly byte[] endMagic = "DLCEND\0\0"u8.ToArray();
 
@@ -23,12 +24,13 @@ internal static class DecodeCache
     private static string KeyText(SourceListing listing, int imageSize) => $"{listing.Filter}\n{listing.Root}\n{imageSize}";
 
     /// <summary>The cached pool, or null when the file is missing, stale, foreign or damaged.</summary>
-    public static DecodedPool? TryRead(string path, SourceListing listing, byte[] fingerprint, int imageSize)
+    public static DecodedPool? TryRead(string path, SourceListing listing, byte[] fingerprint, int imageSize,
+        int chunkBytes = ImageSet.DefaultChunkBytes)
     {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return Read(stream, KeyText(listing, imageSize), fingerprint, listing.Classes, imageSize);
+            return Read(stream, KeyText(listing, imageSize), fingerprint, listing.Classes, imageSize, chunkBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException
                                       or ArgumentException or OverflowException or DecoderFallbackException)
@@ -37,7 +39,7 @@ internal static class DecodeCache
         }
     }
 
-    private static DecodedPool? Read(FileStream stream, string key, byte[] fingerprint, IReadOnlyList<string> classes, int imageSize)
+    private static DecodedPool? Read(FileStream stream, string key, byte[] fingerprint, IReadOnlyList<string> classes, int imageSize, int chunkBytes)
     {
         long length = stream.Length;
         var start = new byte[12];
@@ -72,15 +74,16 @@ internal static class DecodeCache
             || outcomes.Any(o => o >= SkipReasons.ByCode.Length)) return null;
 
         long pixelBytes = (long)count * channels * imageSize * imageSize;
-        if (pixelBytes > Array.MaxLength || start.Length + headerLength + pixelBytes + 8 + endMagic.Length != length) return null;
-        var pixels = new byte[pixelBytes];
-        stream.ReadExactly(pixels); // one big read: loading a cached set costs little more than the disk
+        if (start.Length + headerLength + pixelBytes + 8 + endMagic.Length != length) return null;
+        var images = new ImageSet(labels, channels, imageSize, chunkBytes);
+        for (int c = 0; c < images.ChunkCount; c++)
+            stream.ReadExactly(images.ChunkForWrite(c)); // one read per chunk: loading a cached set costs little more than the disk
         var trailer = new byte[8 + endMagic.Length];
         stream.ReadExactly(trailer);
         if (!trailer.AsSpan(8).SequenceEqual(endMagic)) return null;
         ulong expected = BinaryPrimitives.ReadUInt64LittleEndian(trailer);
-        if (Checksum64.Compute(pixels, Checksum64.Compute(header)) != expected) return null;
-        return new DecodedPool(outcomes, complete, new ImageSet(pixels, labels, channels, imageSize));
+        if (Checksum(header, images) != expected) return null;
+        return new DecodedPool(outcomes, complete, images);
     }
 
     /// <summary>Writes the pool atomically: a temp file in the same folder, then a rename over the old one.</summary>
@@ -104,7 +107,7 @@ internal static class DecodeCache
             foreach (int label in images.Labels) writer.Write(label);
         }
         byte[] header = headerStream.ToArray();
-        ulong checksum = Checksum64.Compute(images.Pixels, Checksum64.Compute(header));
+        ulong checksum = Checksum(header, images);
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temp = $"{path}.{Guid.NewGuid():N}.tmp";
@@ -117,7 +120,7 @@ internal static class DecodeCache
                 BinaryPrimitives.WriteInt32LittleEndian(number, header.Length);
                 stream.Write(number[..4]);
                 stream.Write(header);
-                stream.Write(images.Pixels);
+                for (int c = 0; c < images.ChunkCount; c++) stream.Write(images.ChunkPixels(c));
                 BinaryPrimitives.WriteUInt64LittleEndian(number, checksum);
                 stream.Write(number);
                 stream.Write(endMagic);
@@ -129,5 +132,13 @@ internal static class DecodeCache
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
+    }
+
+    // Chained per image rather than per chunk, so a file written from one chunking checks out when read into another.
+    private static ulong Checksum(byte[] header, ImageSet images)
+    {
+        ulong sum = Checksum64.Compute(header);
+        for (int i = 0; i < images.Count; i++) sum = Checksum64.Compute(images.Image(i), sum);
+        return sum;
     }
 }

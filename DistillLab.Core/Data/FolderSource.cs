@@ -39,7 +39,7 @@ internal static class FolderSource
                 throw new DataSourceException($"The class folder '{classDirs[label].FullName}' is empty. Every class sub-folder needs at least one image (JPEG or PNG).");
             files.AddRange(inClass.Select(f => SourceFile.From(root.FullName, f, label)));
         }
-        return new SourceListing(root.FullName, classDirs.Select(d => d.Name).ToList(), SourceListing.Sorted(files), "plain");
+        return new SourceListing(root.FullName, classDirs.Select(d => d.Name).ToList(), SourceListing.Ordered(files), "plain");
     }
 
     private static SourceListing FromKaggleNames(DirectoryInfo root)
@@ -53,7 +53,7 @@ internal static class FolderSource
         var files = all.Select(f => KaggleClass(f.Name) is { } c
             ? SourceFile.From(root.FullName, f, classes.IndexOf(c))
             : SourceFile.From(root.FullName, f, -1, SkipReasons.NotAnImage));
-        return new SourceListing(root.FullName, classes, SourceListing.Sorted(files), "plain");
+        return new SourceListing(root.FullName, classes, SourceListing.Ordered(files), "plain");
     }
 
     /// <summary>"cat.123.jpg" -> "cat"; null when the name is not &lt;class&gt;.&lt;id&gt;.&lt;jpg|jpeg|png&gt;.</summary>

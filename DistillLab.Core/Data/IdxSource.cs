@@ -12,7 +12,8 @@ internal static class IdxSource
 {
     private static readonly Configuration configuration = new() { MaxDegreeOfParallelism = 1 };
 
-    public static LabData Load(string sourceText, string dir, int imageSize, int? limit, Action<DataProgress>? progress, CancellationToken ct)
+    public static LabData Load(string sourceText, string dir, int imageSize, int? limit, Action<DataProgress>? progress, CancellationToken ct,
+        int chunkBytes = ImageSet.DefaultChunkBytes)
     {
         if (!Directory.Exists(dir))
             throw new DataSourceException($"The IDX folder '{dir}' does not exist. An idx source needs train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz).");
@@ -33,8 +34,8 @@ internal static class IdxSource
         var throttle = new ProgressThrottle(progress, "decode");
         int total = poolCount + testImages.Count, done = 0;
         void Tick() => throttle.Report(Interlocked.Increment(ref done), total);
-        var pool = Convert(trainImages, trainLabels, 0, poolCount, imageSize, Tick, ct);
-        var test = Convert(testImages, testLabels, 0, testImages.Count, imageSize, Tick, ct);
+        var pool = Convert(trainImages, trainLabels, 0, poolCount, imageSize, chunkBytes, Tick, ct);
+        var test = Convert(testImages, testLabels, 0, testImages.Count, imageSize, chunkBytes, Tick, ct);
         var trainSet = pool.Select(Enumerable.Range(0, train).ToList());
         var validationSet = pool.Select(Enumerable.Range(train, validation).ToList());
         return new LabData(sourceText, classes, trainSet, validationSet, test, new SortedDictionary<string, int>());
@@ -54,18 +55,16 @@ internal static class IdxSource
     }
 
     private static ImageSet Convert((byte[] Data, int Count, int Rows, int Columns) source, byte[] labels,
-        int from, int count, int size, Action tick, CancellationToken ct)
+        int from, int count, int size, int chunkBytes, Action tick, CancellationToken ct)
     {
         int plane = size * size, sourceBytes = source.Rows * source.Columns;
-        long bytes = (long)count * 3 * plane;
-        if (bytes > Array.MaxLength)
-            throw new DataSourceException($"{count} IDX images at {size}x{size} need {bytes / (1 << 20)} MiB, more than one buffer can hold. Use a smaller image size or a limit.");
-        var pixels = new byte[bytes];
+        var labelsOfSet = labels.AsSpan(from, count).ToArray().Select(b => (int)b).ToArray();
+        var set = new ImageSet(labelsOfSet, 3, size, chunkBytes);
         var options = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount };
         Parallel.For(0, count, options, i =>
         {
             var gray = source.Data.AsSpan((from + i) * sourceBytes, sourceBytes);
-            var target = pixels.AsSpan(i * 3 * plane, 3 * plane);
+            var target = set.ImageForWrite(i);
             if (source.Rows == size && source.Columns == size)
                 gray.CopyTo(target);
             else
@@ -79,6 +78,6 @@ internal static class IdxSource
             target[..plane].CopyTo(target.Slice(2 * plane, plane));
             tick();
         });
-        return new ImageSet(pixels, labels.AsSpan(from, count).ToArray().Select(b => (int)b).ToArray(), 3, size);
+        return set;
     }
 }

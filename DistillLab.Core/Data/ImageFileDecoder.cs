@@ -31,8 +31,8 @@ internal static class ImageFileDecoder
         if (format == Sniffed.OtherImage) return SkipReasons.UnsupportedFormat;
         if (format == Sniffed.Unknown) return SkipReasons.NotAnImage;
         bool complete = format == Sniffed.Jpeg ? HasJpegEnd(file) : HasPngEnd(file);
-        // ImageSharp fills a cut-off JPEG with grey rather than failing, so truncation is decided from the
-        // end marker: a half picture would otherwise train the model as if it were whole.
+        // ImageSharp 2.1.13 decodes a cut-off JPEG without complaint (the missing rows come out black), so
+        // truncation is decided from the end marker: a half picture would otherwise train as if it were whole.
         if (!complete) return SkipReasons.Truncated;
 
         try
@@ -56,10 +56,10 @@ internal static class ImageFileDecoder
         {
             return SkipReasons.TooLarge;
         }
-        catch (Exception e) when (e is ImageFormatException or NotSupportedException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
-            // InvalidImageContentException and UnknownImageFormatException derive from ImageFormatException;
-            // the others are what a malformed stream has been seen to throw from deep inside a decoder.
+            // A decoder fed hostile bytes throws more than ImageFormatException (a NullReferenceException from
+            // JpegDecoderCore.Identify on a garbled JPEG was seen here); one bad file must never end a run.
             return SkipReasons.Corrupt;
         }
     }

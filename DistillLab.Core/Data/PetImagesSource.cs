@@ -35,7 +35,7 @@ internal static partial class PetImagesSource
                 files.Add(SourceFile.From(root, file, skip is null ? label : -1, skip));
             }
         }
-        return new SourceListing(root, Classes, SourceListing.Sorted(files), Filter);
+        return new SourceListing(root, Classes, SourceListing.Ordered(files), Filter);
     }
 
     /// <summary>The TFDS rule: keep a file only if "JFIF" occurs within its first 512 bytes

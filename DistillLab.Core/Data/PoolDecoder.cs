@@ -6,8 +6,12 @@ namespace DistillLab.Core.Data;
 internal static class PoolDecoder
 {
     public const int Channels = 3;
+    /// <summary>No JPEG or PNG photo of at most <see cref="ImageFileDecoder.MaxPixels"/> pixels needs more bytes than this.</summary>
+    public const long MaxFileBytes = 256L << 20;
 
-    public static DecodedPool Decode(SourceListing listing, int imageSize, int? limit, Action<DataProgress>? progress, CancellationToken ct)
+    /// <param name="chunkBytes">Chunk size of the resulting <see cref="ImageSet"/>; tests make it small.</param>
+    public static DecodedPool Decode(SourceListing listing, int imageSize, int? limit, Action<DataProgress>? progress, CancellationToken ct,
+        int chunkBytes = ImageSet.DefaultChunkBytes)
     {
         var files = listing.Files;
         bool jfifFilter = listing.Filter == PetImagesSource.Filter;
@@ -46,12 +50,14 @@ internal static class PoolDecoder
             for (cut = 0; seen < l; cut++)
                 if (outcomes[cut] == SkipReasons.Ok) seen++;
         }
-        return new DecodedPool(outcomes[..cut], cut == files.Count, Gather(images, outcomes, cut, listing, imageSize));
+        return new DecodedPool(outcomes[..cut], cut == files.Count, Gather(images, outcomes, cut, listing, imageSize, chunkBytes));
     }
 
     private static string? DecodeOne(SourceFile file, bool jfifFilter, int imageSize, byte[] buffer)
     {
         if (file.SkipByName is { } byName) return byName;
+        // Reading a huge file whole just to refuse it would cost the memory the pixel limit is there to save.
+        if (file.Length > MaxFileBytes) return SkipReasons.TooLarge;
         byte[] bytes;
         try
         {
@@ -66,23 +72,18 @@ internal static class PoolDecoder
         return ImageFileDecoder.TryDecode(bytes, imageSize, buffer);
     }
 
-    private static ImageSet Gather(byte[]?[] images, byte[] outcomes, int cut, SourceListing listing, int imageSize)
+    private static ImageSet Gather(byte[]?[] images, byte[] outcomes, int cut, SourceListing listing, int imageSize, int chunkBytes)
     {
-        int imageBytes = Channels * imageSize * imageSize;
-        int count = 0;
-        for (int i = 0; i < cut; i++) if (outcomes[i] == SkipReasons.Ok) count++;
-        long bytes = (long)count * imageBytes;
-        if (bytes > Array.MaxLength)
-            throw new DataSourceException($"{count} images of {imageSize}x{imageSize} need {bytes / (1 << 20)} MiB, more than one buffer can hold ({Array.MaxLength / (1 << 20)} MiB). Use a smaller image size or a limit.");
-        var pixels = new byte[bytes];
-        var labels = new int[count];
+        var labels = new List<int>();
+        for (int i = 0; i < cut; i++)
+            if (outcomes[i] == SkipReasons.Ok) labels.Add(listing.Files[i].Label);
+        var set = new ImageSet(labels.ToArray(), Channels, imageSize, chunkBytes);
         for (int i = 0, k = 0; i < cut; i++)
         {
             if (outcomes[i] != SkipReasons.Ok) continue;
-            images[i]!.CopyTo(pixels, (long)k * imageBytes);
-            images[i] = null; // lets the per-file buffer go while the big one fills
-            labels[k++] = listing.Files[i].Label;
+            images[i]!.CopyTo(set.ImageForWrite(k++));
+            images[i] = null; // the set's chunks are allocated as they fill, so the per-file buffers can go meanwhile
         }
-        return new ImageSet(pixels, labels, Channels, imageSize);
+        return set;
     }
 }

@@ -103,18 +103,30 @@ public class TrainerTests
     [Fact]
     public void NoTensorsLeakPerBatchOrAcrossAWholeRun()
     {
-        using var warmup = RunLab(TinyConfig with { TeacherEpochs = 1, StudentEpochs = 1 });
-        long baseline = Tensor.TotalCount;
+        using (RunLab(TinyConfig with { TeacherEpochs = 1, StudentEpochs = 1 })) { }
+        // TorchSharp's Conv2d/Linear constructors leave a few temporaries of their own alive (seen in 0.107:
+        // a lone Conv2d leaves one after Dispose). Measure that residue for this run's three models, so
+        // what is asserted below is that training, evaluation and the runner leak nothing.
+        long beforeModels = LiveTensors;
+        new TeacherNet(new ModelSpec(ModelKind.Teacher, 48)).Dispose();
+        new StudentNet(new ModelSpec(ModelKind.Student, 48)).Dispose();
+        new StudentNet(new ModelSpec(ModelKind.Student, 48)).Dispose();
+        long constructionResidue = LiveTensors - beforeModels;
+
+        long baseline = LiveTensors;
         var liveAtBatchEnd = new List<long>();
         LabOutcome outcome = new LabRunner(new LabEnvironment(Path.GetTempPath())).Run(TinyConfig, TinyData.Lab(), CPU,
-            e => { if (e is BatchProgress { Model: ModelRole.StudentScratch }) liveAtBatchEnd.Add(Tensor.TotalCount); }, default);
+            e => { if (e is BatchProgress { Model: ModelRole.StudentScratch }) liveAtBatchEnd.Add(LiveTensors); }, default);
         // Parameters, gradients and Adam's state live on (Adam creates its state lazily over the first steps);
         // what must not happen is growth: from the third batch on the count is flat through both epochs.
         Assert.True(liveAtBatchEnd.Skip(2).Distinct().Count() == 1, string.Join(",", liveAtBatchEnd));
         Assert.True(liveAtBatchEnd[^1] <= liveAtBatchEnd[0], string.Join(",", liveAtBatchEnd));
         outcome.Dispose();
-        Assert.Equal(baseline, Tensor.TotalCount);
+        Assert.Equal(baseline + constructionResidue, LiveTensors);
     }
+
+    // Counted for this thread only (the whole run happens on it), so torch tests elsewhere cannot disturb the count.
+    private static long LiveTensors => TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
 
     private static object Strip(LabResult result) => new
     {

@@ -1,3 +1,4 @@
+using DistillLab.Tests.Core;
 using DistillLab.Core.Data;
 using DistillLab.Core.Data.Synthetic;
 
@@ -11,7 +12,7 @@ public class SyntheticCatsDogsTests
         var first = SyntheticCatsDogs.Generate(64, 64, seed: 7);
         var second = SyntheticCatsDogs.Generate(64, 64, seed: 7);
 
-        Assert.Equal(first.Pixels, second.Pixels);
+        Assert.Equal(first.AllPixels(), second.AllPixels());
         Assert.Equal(first.Labels, second.Labels);
     }
 
@@ -40,7 +41,7 @@ public class SyntheticCatsDogsTests
         var small = SyntheticCatsDogs.Generate(10, 64, seed: 42);
         var large = SyntheticCatsDogs.Generate(100, 64, seed: 42);
 
-        Assert.Equal(small.Pixels, large.Pixels.AsSpan(0, small.Pixels.Length).ToArray());
+        Assert.Equal(small.AllPixels(), large.AllPixels().AsSpan(0, small.AllPixels().Length).ToArray());
         Assert.Equal(small.Labels, large.Labels[..10]);
     }
 
@@ -71,7 +72,7 @@ public class SyntheticCatsDogsTests
         Assert.Equal(12, set.Count);
         Assert.Equal(3, set.Channels);
         Assert.Equal(size, set.ImageSize);
-        Assert.Equal(12L * 3 * size * size, set.Pixels.LongLength);
+        Assert.Equal(12L * 3 * size * size, set.AllPixels().LongLength);
         for (int i = 0; i < set.Count; i++)
         {
             var image = set.Image(i);
@@ -85,7 +86,7 @@ public class SyntheticCatsDogsTests
         var set = SyntheticCatsDogs.Generate(0, 64, seed: 1);
 
         Assert.Equal(0, set.Count);
-        Assert.Empty(set.Pixels);
+        Assert.Empty(set.AllPixels());
     }
 
     [Fact]

@@ -1,9 +1,10 @@
+using DistillLab.Core.Download;
 using DistillLab.Core.Runtime;
 
 namespace DistillLab.Web.Cli;
 
 /// <summary>The settings the command line reads from the top-level appsettings.json (copied beside the app) and DISTILLLAB_ environment variables.</summary>
-internal sealed record CommandSettings(TorchSettings Torch, string DataDirectory)
+internal sealed record CommandSettings(TorchSettings Torch, string DataDirectory, DownloadSettings? Download = null)
 {
     public static CommandSettings Load()
     {
@@ -14,6 +15,7 @@ internal sealed record CommandSettings(TorchSettings Torch, string DataDirectory
         var torch = configuration.GetSection("Torch").Get<TorchSettings>() ?? new TorchSettings();
         // Relative paths resolve against the current directory: the README's commands run from the repository root.
         var dataDirectory = Path.GetFullPath(configuration["Data:Directory"] ?? "data");
-        return new CommandSettings(torch, dataDirectory);
+        var download = configuration.GetSection(DownloadSettings.SectionName).Get<DownloadSettings>() ?? new DownloadSettings();
+        return new CommandSettings(torch, dataDirectory, download);
     }
 }

@@ -43,6 +43,12 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive)
         }
     }
 
+    /// <summary>A one-line status redrawn in place (interactive terminals only).</summary>
+    public void Status(string text)
+    {
+        if (interactive && sinceRedraw.ElapsedMilliseconds > 200) Bar(text);
+    }
+
     public void Line(string text)
     {
         if (barVisible) output.Write("\r\x1b[2K");

@@ -1,4 +1,5 @@
 using DistillLab.Core.Data;
+using DistillLab.Core.Download;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Models;
 using DistillLab.Core.Runtime;
@@ -32,9 +33,12 @@ public static class LabCommand
         Console.CancelKeyPress += onCancel;
         try
         {
+            var environment = new LabEnvironment(settings.DataDirectory);
+            if (!EnsurePetImages(options, settings, environment, progress, stderr, cancel.Token))
+                return 2;
             TorchRuntime.Configure(settings.Torch);
             var config = options.Config;
-            var runner = new LabRunner(new LabEnvironment(settings.DataDirectory));
+            var runner = new LabRunner(environment);
             using var outcome = runner.Run(config, e =>
             {
                 progress.Handle(e);
@@ -65,6 +69,12 @@ public static class LabCommand
             stderr.WriteLine($"lab: --data {e.Message}");
             return 2;
         }
+        catch (Exception e) when (e is DownloadFailedException or ArchiveVerificationException or InsufficientDiskSpaceException)
+        {
+            progress.Line("");
+            stderr.WriteLine($"lab: {e.Message}");
+            return 1;
+        }
         catch (OperationCanceledException)
         {
             progress.Line("");
@@ -81,6 +91,31 @@ public static class LabCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>For petimages sources: uses the data set if present, downloads it when --download asks, else explains how to get it.</summary>
+    private static bool EnsurePetImages(LabOptions options, CommandSettings settings, LabEnvironment environment,
+        ConsoleProgress progress, TextWriter stderr, CancellationToken ct)
+    {
+        if (!DataSourceSpec.TryParse(options.Config.Data, out var spec, out _) || spec!.Kind != DataSourceKind.PetImages)
+            return true;
+        var folder = spec.Path ?? environment.PetImagesDirectory;
+        if (CatsDogsDataset.IsPresent(folder)) return true;
+        var dataset = new CatsDogsDataset(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, settings.Download ?? new DownloadSettings());
+        if (!options.Download)
+        {
+            stderr.WriteLine($"lab: --data {options.Config.Data}: Cats vs Dogs is not in '{folder}' (no PetImages/Cat and PetImages/Dog). " +
+                             $"Add --download to fetch Microsoft's release ({dataset.DownloadSizeText}, checked by size and SHA-256), " +
+                             "or point --data petimages:<folder> at a folder that holds PetImages.");
+            return false;
+        }
+        progress.Line($"downloading Cats vs Dogs ({dataset.DownloadSizeText}) from {dataset.Settings.Url} into {folder}");
+        var result = dataset.EnsureAsync(folder, new InlineProgress<DownloadProgress>(p => progress.Status(p.Describe())), ct: ct)
+            .GetAwaiter().GetResult();
+        progress.Line(result.Extraction is { } x
+            ? $"extracted {x.Cats:N0} cats and {x.Dogs:N0} dogs into {x.PetImagesFolder}"
+            : $"using {result.PetImagesFolder}");
+        return true;
     }
 
     private static void PrintEstimate(ConsoleProgress progress, LabConfig config, DataLoaded loaded)
@@ -102,4 +137,11 @@ public static class LabCommand
     }
 
     private static string Format(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{t.TotalSeconds:F0} s";
+}
+
+/// <summary>Reports on the reporting thread; Progress&lt;T&gt; would post to the thread pool and race the terminal writes.</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    private readonly Lock gate = new();
+    public void Report(T value) { lock (gate) report(value); }
 }

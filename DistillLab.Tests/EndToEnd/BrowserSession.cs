@@ -1,0 +1,54 @@
+using Microsoft.Playwright;
+
+namespace DistillLab.Tests.EndToEnd;
+
+/// <summary>The system Chromium (/usr/bin/chromium) driven by Playwright, with the flags a closed network needs.
+/// Screenshots go to artifacts/screenshots at the repository root.</summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private IPlaywright playwright = default!;
+    public IBrowser Browser { get; private set; } = default!;
+
+    public static string ScreenshotDirectory { get; } = FindScreenshotDirectory();
+
+    public static async Task<BrowserSession> StartAsync()
+    {
+        var session = new BrowserSession { playwright = await Playwright.CreateAsync() };
+        session.Browser = await session.playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("DISTILLLAB_CHROMIUM") ?? "/usr/bin/chromium",
+            ChromiumSandbox = false,
+            Headless = true,
+            Args = ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-gpu",
+                    "--disable-default-apps", "--disable-sync", "--no-default-browser-check"],
+        });
+        return session;
+    }
+
+    public async Task<IPage> OpenAsync(Uri url)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(url.ToString());
+        return page;
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    private static string FindScreenshotDirectory()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "DistillLab.sln"))) folder = folder.Parent;
+        var path = Path.Combine(folder?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+    }
+}

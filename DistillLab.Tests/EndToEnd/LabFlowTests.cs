@@ -1,0 +1,104 @@
+using DistillLab.Tests.Web;
+using Microsoft.Playwright;
+
+namespace DistillLab.Tests.EndToEnd;
+
+/// <summary>A person's path through the dashboard in a real browser, against the real training service.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class LabFlowTests
+{
+    [Fact]
+    public async Task PersonSetsAlphaStartsATinyRunWatchesCurvesAndSeesPredictions()
+    {
+        using var host = new DashboardHost();
+        var data = host.CreateImageFolder();
+        await using var browser = await BrowserSession.StartAsync();
+        var page = await browser.OpenAsync(host.BaseAddress);
+        await WaitForInteractiveAsync(page);
+
+        // Alpha with the slider, by keyboard: 0.05 + 15 steps of 0.01.
+        var alpha = page.GetByRole(AriaRole.Slider, new() { Name = "Alpha" });
+        await alpha.FocusAsync();
+        for (int i = 0; i < 15; i++) await alpha.PressAsync("ArrowRight");
+        await Assertions.Expect(page.GetByLabel("Alpha", new() { Exact = true }).And(page.Locator("input[type=text],input:not([type])"))).ToHaveValueAsync("0.20");
+
+        await page.GetByLabel("Data source").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = data }).Or(page.GetByText(data)).First.ClickAsync();
+        await Fill(page, "Image size (px)", "46");
+        await Fill(page, "Limit (images)", "60");
+        await Fill(page, "Teacher epochs", "1");
+        await Fill(page, "Student epochs", "1");
+        await Fill(page, "Batch size", "16");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status, new() { Name = "Estimate" })).ToContainTextAsync("Estimated duration: about");
+        await BrowserSession.ScreenshotAsync(page, "1-lab-form");
+
+        // A second tab, opened before the run starts, must follow it live too.
+        var otherTab = await browser.OpenAsync(host.BaseAddress);
+        await otherTab.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await otherTab.WaitForTimeoutAsync(1000);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
+
+        // Every model's curves gain a point: 3 models x (train + validation) on the accuracy and loss charts.
+        var accuracy = page.GetByRole(AriaRole.Figure, new() { Name = "Accuracy (train dashed, validation solid)" });
+        await Assertions.Expect(accuracy).ToHaveAttributeAsync("data-points", "6", new() { Timeout = 120_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Figure, new() { Name = "Loss (train dashed, validation solid)" })).ToHaveAttributeAsync("data-points", "6");
+        await Assertions.Expect(page.GetByText("Distilled − scratch")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(accuracy.Locator(".scatterlayer .trace")).ToHaveCountAsync(6);
+        var labPlot = page.GetByRole(AriaRole.Figure, new() { Name = "Training vs validation accuracy: distilled vs scratch" });
+        await Assertions.Expect(labPlot.Locator(".scatterlayer .trace")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.GetByRole(AriaRole.Status, new() { Name = "Run status" })).ToHaveTextAsync("completed");
+        await BrowserSession.ScreenshotAsync(page, "2-lab-finished");
+        await Assertions.Expect(otherTab.GetByRole(AriaRole.Figure, new() { Name = "Accuracy (train dashed, validation solid)" }))
+            .ToHaveAttributeAsync("data-points", "6");
+        await Assertions.Expect(otherTab.GetByRole(AriaRole.Status, new() { Name = "Run status" })).ToHaveTextAsync("completed");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Predictions" }).ClickAsync();
+        var images = page.GetByRole(AriaRole.List, new() { Name = "Test images" }).GetByRole(AriaRole.Listitem);
+        await Assertions.Expect(images.First).ToBeVisibleAsync();
+        Assert.True(await images.CountAsync() >= 1);
+        foreach (var model in new[] { "Teacher", "Distilled", "Scratch" })
+            await Assertions.Expect(images.First.GetByLabel($"{model} prediction")).ToContainTextAsync("%");
+        Assert.True(await images.First.GetByRole(AriaRole.Img).EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"));
+
+        // Upload your own picture: every model answers for it.
+        var picture = Directory.EnumerateFiles(Path.Combine(host.DataDirectory, "tiny", "dog")).First();
+        await page.Locator("input[type=file]").SetInputFilesAsync(picture);
+        var yours = page.GetByLabel("Your picture");
+        await Assertions.Expect(yours).ToBeVisibleAsync();
+        foreach (var model in new[] { "Teacher", "Distilled", "Scratch" })
+            await Assertions.Expect(yours.GetByLabel($"{model} prediction")).ToContainTextAsync("%");
+        await BrowserSession.ScreenshotAsync(page, "3-predictions");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("completed").First).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Checkbox).First.CheckAsync();
+        var overlay = page.GetByRole(AriaRole.Figure, new() { Name = "Validation accuracy of the selected runs" });
+        await Assertions.Expect(overlay.Locator(".scatterlayer .trace")).ToHaveCountAsync(2);
+        await BrowserSession.ScreenshotAsync(page, "4-runs");
+    }
+
+    private static async Task Fill(IPage page, string label, string value)
+    {
+        var field = page.GetByLabel(label, new() { Exact = true });
+        await field.FillAsync(value);
+        await field.PressAsync("Tab");
+    }
+
+    /// <summary>The page is prerendered; wait until the circuit answers (a slider change reaches the server and back).</summary>
+    private static async Task WaitForInteractiveAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await page.WaitForTimeoutAsync(500);
+        var estimate = page.GetByRole(AriaRole.Status, new() { Name = "Estimate" });
+        await Assertions.Expect(estimate).ToBeVisibleAsync();
+        for (int attempt = 0; attempt < 60; attempt++)
+        {
+            var before = await estimate.TextContentAsync();
+            await page.GetByLabel("Teacher epochs", new() { Exact = true }).FillAsync("9");
+            await page.WaitForTimeoutAsync(300);
+            if (await estimate.TextContentAsync() != before) break;
+        }
+        await page.GetByLabel("Teacher epochs", new() { Exact = true }).FillAsync("8");
+    }
+}

@@ -1,0 +1,48 @@
+using Bunit;
+using DistillLab.Web.Settings;
+using DistillLab.Web.Training;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace DistillLab.Tests.Web;
+
+/// <summary>A bUnit context with MudBlazor, loose JS interop (Plotly's calls are recorded, not run) and the dashboard's services over a temp data folder.</summary>
+public sealed class ComponentTestContext : BunitContext
+{
+    public ComponentTestContext()
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "distilllab-bunit-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(DataDirectory);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        var data = Options.Create(new DataOptions { Directory = DataDirectory, Roots = [DataDirectory] });
+        var dashboard = Options.Create(new DashboardOptions());
+        Store = new RunStore(data);
+        Registry = new RunRegistry(Store);
+        Events = new RunEventStream(NullLogger<RunEventStream>.Instance);
+        Services.AddSingleton(Store);
+        Services.AddSingleton(Registry);
+        Services.AddSingleton(Events);
+        Services.AddSingleton(new RunRequests(Registry, Events, dashboard, data));
+        Services.AddSingleton(new DatasetCatalog(data));
+        Services.AddSingleton<IOptions<DashboardOptions>>(dashboard);
+        Services.AddSingleton<IOptions<DataOptions>>(data);
+        Events.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    public string DataDirectory { get; }
+    public RunStore Store { get; }
+    public RunRegistry Registry { get; }
+    public RunEventStream Events { get; }
+
+    // MudBlazor's services are IAsyncDisposable only, so the context must be disposed with `await using`.
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await Events.StopAsync(CancellationToken.None);
+        await base.DisposeAsyncCore();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}

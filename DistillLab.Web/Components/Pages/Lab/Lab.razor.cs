@@ -1,0 +1,42 @@
+using DistillLab.Core.Experiments;
+using DistillLab.Web.Components.Widgets;
+using DistillLab.Web.Training;
+
+namespace DistillLab.Web.Components.Pages.Lab;
+
+/// <summary>The home page: settings, the current run's status, live charts, and results when it is done.
+/// Every open tab follows the current run through the in-process event stream.</summary>
+public partial class Lab : IDisposable
+{
+    private RunDetails? run;
+    private IDisposable? subscription;
+    private readonly IReadOnlyList<ChartSeries> accuracySeries = ChartSeries.Accuracy(ModelRoles.All);
+    private readonly IReadOnlyList<ChartSeries> lossSeries = ChartSeries.Loss(ModelRoles.All);
+    private readonly IReadOnlyList<ChartSeries> labPlotSeries = ChartSeries.Accuracy(ModelRole.StudentDistilled, ModelRole.StudentScratch);
+
+    protected override void OnInitialized() => run = Runs.Current();
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender) subscription = Events.Subscribe(OnEvent);
+    }
+
+    private Task OnEvent(RunEvent e)
+    {
+        // Follow the run on screen; switch to another run when it starts, or when it is queued while nothing is active.
+        bool follow = e.RunId == run?.Id || e is RunStartedEvent || (e is RunQueuedEvent && run is not { IsActive: true });
+        if (!follow) return Task.CompletedTask;
+        return InvokeAsync(() =>
+        {
+            run = Runs.Get(e.RunId) ?? Runs.Current();
+            StateHasChanged();
+        });
+    }
+
+    private void OnSubmitted(RunDetails submitted)
+    {
+        if (run is not { IsActive: true }) run = Runs.Get(submitted.Id);
+    }
+
+    public void Dispose() => subscription?.Dispose();
+}

@@ -1,0 +1,86 @@
+using DistillLab.Core.Inference;
+using DistillLab.Web.Settings;
+using DistillLab.Web.Training;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Options;
+
+namespace DistillLab.Web.Components.Pages.Predictions;
+
+/// <summary>Test images of a finished run with every model's prediction; filters, shuffle, and an upload of your own picture.</summary>
+public partial class Predictions
+{
+    [Parameter] public string? RunId { get; set; }
+    [Inject] private RunRegistry Runs { get; set; } = default!;
+    [Inject] private PredictionService PredictionService { get; set; } = default!;
+    [Inject] private IOptions<DashboardOptions> Options { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    private const int PageSize = 24;
+    private List<RunDetails> completed = [];
+    private string? selectedId;
+    private RunDetails? run;
+    private PredictionFilter filter = PredictionFilter.All;
+    private int? seed;
+    private PredictionPage? shown;
+    private UploadPrediction? upload;
+    private string? uploadName, uploadError;
+
+    protected override void OnParametersSet()
+    {
+        completed = Runs.List().Where(r => r.Status == RunStatus.Completed).ToList();
+        selectedId = RunId is not null && completed.Any(r => r.Id == RunId) ? RunId : completed.FirstOrDefault()?.Id;
+        Load();
+    }
+
+    private void SelectRun(string id)
+    {
+        Navigation.NavigateTo($"/predictions/{id}");
+    }
+
+    private void SetFilter(PredictionFilter value)
+    {
+        filter = value;
+        Load();
+    }
+
+    private void Shuffle()
+    {
+        seed = Random.Shared.Next();
+        Load();
+    }
+
+    private void Load()
+    {
+        run = selectedId is null ? null : Runs.Get(selectedId);
+        shown = run is null ? null : PredictionService.ForRun(run, filter, PageSize, seed);
+        upload = null;
+        uploadError = null;
+    }
+
+    private async Task Upload(InputFileChangeEventArgs e)
+    {
+        upload = null;
+        uploadError = null;
+        if (run is null) return;
+        long limit = Options.Value.MaxUploadBytes;
+        if (e.File.Size > limit)
+        {
+            uploadError = $"{e.File.Name} is {e.File.Size / (1024.0 * 1024):0.0} MB; pictures of at most {limit / (1024 * 1024)} MB are accepted.";
+            return;
+        }
+        try
+        {
+            using var buffer = new MemoryStream();
+            await using (var stream = e.File.OpenReadStream(limit)) await stream.CopyToAsync(buffer);
+            var bytes = buffer.ToArray();
+            var current = run;
+            // Inference is TorchSharp work: keep it off the circuit's thread.
+            upload = await Task.Run(() => PredictionService.ForUpload(current, bytes));
+            uploadName = e.File.Name;
+        }
+        catch (ImageRejectedException ex) { uploadError = $"{e.File.Name}: {ex.Message}"; }
+        catch (InvalidOperationException ex) { uploadError = ex.Message; }
+        catch (IOException ex) { uploadError = $"{e.File.Name} could not be read: {ex.Message}"; }
+    }
+}

@@ -1,0 +1,65 @@
+using DistillLab.Web.Api;
+using DistillLab.Web.Components;
+using DistillLab.Web.Hubs;
+using DistillLab.Web.Settings;
+using DistillLab.Web.Training;
+using MudBlazor.Services;
+
+namespace DistillLab.Web.Hosting;
+
+public static class DistillLabWebExtensions
+{
+    /// <summary>Loads the one appsettings.json from beside the app (the repository root's copy), whatever the content root.</summary>
+    public static WebApplicationBuilder AddDistillLabSettings(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = "appsettings.json", Optional = false, ReloadOnChange = false,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+        });
+        return builder;
+    }
+
+    /// <summary>Settings, the training service and its event stream, the hub, the API's JSON shape, and the Blazor UI.</summary>
+    public static WebApplicationBuilder AddDistillLabWeb(this WebApplicationBuilder builder)
+    {
+        // Serve MudBlazor's and Plotly's files from their packages under `dotnet run` in any environment,
+        // not only Development (a published app has them in wwwroot and ignores this).
+        builder.WebHost.UseStaticWebAssets();
+        var services = builder.Services;
+        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<RunRegistry>();
+        services.AddSingleton<RunArtifacts>();
+        services.AddSingleton<RunRequests>();
+        services.AddSingleton<PredictionService>();
+        services.AddSingleton<DatasetCatalog>();
+        services.AddSingleton<ILabEngine, LabEngine>();
+        services.AddSingleton<RunEventStream>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunEventStream>());
+        services.AddHostedService<TrainingHubRelay>();
+        services.AddHostedService<TrainingService>();
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
+        services.AddSignalR().AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions));
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        return builder;
+    }
+
+    public static WebApplication MapDistillLab(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapDistillLabApi();
+        app.MapHub<TrainingHub>("/hubs/training");
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

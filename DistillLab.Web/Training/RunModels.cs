@@ -1,0 +1,86 @@
+using DistillLab.Core.Experiments;
+
+namespace DistillLab.Web.Training;
+
+public enum RunStatus { Queued, Running, Completed, Failed, Cancelled, Interrupted }
+
+/// <summary>What a user asks for: the lab config plus the service-level choice to reuse a trained teacher.</summary>
+public sealed record RunRequest(LabConfig Config, bool ReuseTeacher = true);
+
+/// <summary>One model's part of a run: size, training history so far and, once tested, its test metrics.</summary>
+public sealed record ModelView(
+    long? Parameters,
+    double? TestAccuracy,
+    double? TestLoss,
+    IReadOnlyList<EpochMetrics> History,
+    bool Reused = false,
+    long? ModelBytes = null,
+    double? InferenceMillisecondsPerImage = null);
+
+/// <summary>Where the running model is: phase, epoch and batch.</summary>
+public sealed record RunProgress(ModelRole Model, int Epoch, int Epochs, int Batch, int Batches, double? SecondsLeft);
+
+/// <summary>Everything known about a run so far: the shape of GET /api/runs/{id} and the hub's GetRun.</summary>
+public sealed record RunDetails(
+    string Id,
+    RunStatus Status,
+    LabConfig Config,
+    bool ReuseTeacher,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error,
+    string? TeacherReusedFrom,
+    int? ImageSize,
+    string? Device,
+    DataSummary? Data,
+    ModelView Teacher,
+    ModelView StudentScratch,
+    ModelView StudentDistilled,
+    double? TotalSeconds,
+    int? QueuePosition,
+    string? Stage,
+    RunProgress? Progress)
+{
+    public ModelView Model(ModelRole role) => role switch
+    {
+        ModelRole.Teacher => Teacher,
+        ModelRole.StudentScratch => StudentScratch,
+        _ => StudentDistilled,
+    };
+
+    public bool IsActive => Status is RunStatus.Queued or RunStatus.Running;
+}
+
+/// <summary>A run in the history list.</summary>
+public sealed record RunSummary(
+    string Id,
+    RunStatus Status,
+    LabConfig Config,
+    bool ReuseTeacher,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    double? TeacherTestAccuracy,
+    double? ScratchTestAccuracy,
+    double? DistilledTestAccuracy,
+    string? Error);
+
+public static class ModelRoles
+{
+    public static readonly ModelRole[] All = [ModelRole.Teacher, ModelRole.StudentScratch, ModelRole.StudentDistilled];
+
+    public static string Label(ModelRole role) => role switch
+    {
+        ModelRole.Teacher => "Teacher",
+        ModelRole.StudentScratch => "Student (scratch)",
+        _ => "Student (distilled)",
+    };
+
+    public static string Key(ModelRole role) => role switch
+    {
+        ModelRole.Teacher => "teacher",
+        ModelRole.StudentScratch => "studentScratch",
+        _ => "studentDistilled",
+    };
+}

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using DistillLab.Core.Experiments;
+
+namespace DistillLab.Web.Training;
+
+/// <summary>The live state of queued and running runs (in memory, mutated by the training thread),
+/// in front of the SQLite history for everything else. Snapshots are immutable <see cref="RunDetails"/>.</summary>
+public sealed class RunRegistry(RunStore store)
+{
+    private readonly ConcurrentDictionary<string, LiveRun> active = new();
+
+    public RunStore Store => store;
+
+    public RunDetails? Get(string id)
+    {
+        if (active.TryGetValue(id, out var live)) return live.Snapshot(QueuePosition(id));
+        return store.Load(id);
+    }
+
+    /// <summary>The run the Lab page shows: the running one, else the oldest queued, else the newest stored.</summary>
+    public RunDetails? Current()
+    {
+        var live = active.Values.OrderByDescending(r => r.IsRunning).ThenBy(r => r.CreatedAt).FirstOrDefault();
+        if (live is not null) return Get(live.Id);
+        var newest = store.List().FirstOrDefault();
+        return newest is null ? null : store.Load(newest.Id);
+    }
+
+    public IReadOnlyList<RunDetails> List()
+    {
+        var stored = store.List();
+        return stored.Select(r => active.TryGetValue(r.Id, out var live) ? live.Snapshot(QueuePosition(r.Id)) : r).ToList();
+    }
+
+    public int? QueuePosition(string id)
+    {
+        var queued = active.Values.Where(r => !r.IsRunning && !r.CancelRequested).OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList();
+        int at = queued.IndexOf(id);
+        return at < 0 ? null : at + 1;
+    }
+
+    internal LiveRun Add(RunDetails run, string teacherKey)
+    {
+        store.Insert(run, teacherKey);
+        var live = new LiveRun(run);
+        active[run.Id] = live;
+        return live;
+    }
+
+    internal void Remove(string id)
+    {
+        active.TryRemove(id, out _);
+        store.Delete(id);
+    }
+
+    internal LiveRun? Live(string id) => active.TryGetValue(id, out var live) ? live : null;
+
+    internal void Finish(LiveRun live)
+    {
+        store.Update(live.Snapshot(null));
+        active.TryRemove(live.Id, out _);
+    }
+
+    public bool IsActive(string id) => active.ContainsKey(id);
+}
+
+/// <summary>A run the service is working on. Every change happens under one lock; readers take snapshots.</summary>
+internal sealed class LiveRun(RunDetails initial)
+{
+    private readonly Lock gate = new();
+    private RunDetails state = initial;
+    private readonly Dictionary<ModelRole, List<EpochMetrics>> histories = ModelRoles.All.ToDictionary(r => r, _ => new List<EpochMetrics>());
+
+    public string Id { get; } = initial.Id;
+    public DateTimeOffset CreatedAt { get; } = initial.CreatedAt;
+    public bool IsRunning { get { lock (gate) return state.Status == RunStatus.Running; } }
+    public CancellationTokenSource Cancellation { get; } = new();
+    public bool CancelRequested => Cancellation.IsCancellationRequested;
+    private int claimed;
+
+    /// <summary>The training thread and a cancel of a queued run race for the run; only the first may end it.</summary>
+    public bool TryClaim() => Interlocked.Exchange(ref claimed, 1) == 0;
+
+    public void Update(Func<RunDetails, RunDetails> change)
+    {
+        lock (gate) state = change(state);
+    }
+
+    public void AddEpoch(ModelRole role, EpochMetrics metrics)
+    {
+        lock (gate) histories[role].Add(metrics);
+    }
+
+    public RunDetails Snapshot(int? queuePosition)
+    {
+        lock (gate)
+            return state with
+            {
+                QueuePosition = queuePosition,
+                Teacher = state.Teacher with { History = histories[ModelRole.Teacher].ToArray() },
+                StudentScratch = state.StudentScratch with { History = histories[ModelRole.StudentScratch].ToArray() },
+                StudentDistilled = state.StudentDistilled with { History = histories[ModelRole.StudentDistilled].ToArray() },
+            };
+    }
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Threading.Channels;
+using DistillLab.Core.Data;
+using DistillLab.Core.Experiments;
+using DistillLab.Web.Settings;
+using Microsoft.Extensions.Options;
+
+namespace DistillLab.Web.Training;
+
+/// <summary>The answer to a run request: the new run, or why it was refused.</summary>
+public sealed record SubmitResult(RunDetails? Run, IReadOnlyList<ConfigError> Errors, bool QueueFull)
+{
+    public bool Accepted => Run is not null;
+}
+
+public enum DeleteResult { Deleted, NotFound, Active }
+
+/// <summary>Takes run requests from the form and the API: validates (LabConfig.Validate plus data roots), records, queues.</summary>
+public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOptions<DashboardOptions> dashboard, IOptions<DataOptions> data)
+{
+    private readonly Channel<string> queue = Channel.CreateBounded<string>(new BoundedChannelOptions(dashboard.Value.QueueCapacity) { SingleReader = true });
+    private readonly Lock submitGate = new();
+    private readonly LabEnvironment environment = data.Value.Environment;
+
+    internal ChannelReader<string> Queue => queue.Reader;
+
+    /// <summary>Every problem with a request, one per field: LabConfig.Validate, then the data source (kind, data roots, folder exists).</summary>
+    public IReadOnlyList<ConfigError> Validate(LabConfig config)
+    {
+        var errors = config.Validate().ToList();
+        if (errors.All(e => e.Field != "data"))
+        {
+            if (!DataSourceSpec.TryParse(config.Data, environment, out var spec, out var error))
+                errors.Add(new ConfigError("data", error));
+            else if (spec.Path is { } path && !Directory.Exists(path))
+                errors.Add(new ConfigError("data", $"The folder '{path}' does not exist."));
+        }
+        return errors;
+    }
+
+    public SubmitResult Submit(RunRequest request)
+    {
+        var errors = Validate(request.Config);
+        if (errors.Count > 0) return new SubmitResult(null, errors, false);
+        lock (submitGate)
+        {
+            var id = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+            var empty = new ModelView(null, null, null, []);
+            var run = new RunDetails(id, RunStatus.Queued, request.Config with { TeacherPath = null }, request.ReuseTeacher, DateTimeOffset.UtcNow,
+                null, null, null, null, null, null, null, empty, empty, empty, null, null, "queued", null);
+            // Recorded before it is queued (the training thread may dequeue it at once); a full queue takes it back out.
+            registry.Add(run, TeacherKey(run.Config));
+            if (!queue.Writer.TryWrite(id))
+            {
+                registry.Remove(id);
+                return new SubmitResult(null, [], true);
+            }
+            var position = registry.QueuePosition(id) ?? 1;
+            events.Publish(new RunQueuedEvent(id, position, run.Config, run.ReuseTeacher));
+            return new SubmitResult(registry.Get(id), [], false);
+        }
+    }
+
+    /// <summary>Asks a run to stop: a queued run is dropped when its turn comes, a running one stops within a batch.</summary>
+    public bool Cancel(string id)
+    {
+        var live = registry.Live(id);
+        if (live is null) return false;
+        live.Cancellation.Cancel();
+        if (live.TryClaim())
+        {
+            live.Update(s => s with { Status = RunStatus.Cancelled, FinishedAt = DateTimeOffset.UtcNow, Error = "Cancelled before it started.", Stage = null });
+            registry.Finish(live);
+            events.Publish(new RunCancelledEvent(id));
+        }
+        else events.Publish(new RunChangedEvent(id));
+        return true;
+    }
+
+    /// <summary>Deletes a finished run with its epochs, predictions and files; an active run must be cancelled first.</summary>
+    public DeleteResult Delete(string id, RunArtifacts artifacts)
+    {
+        if (registry.IsActive(id)) return DeleteResult.Active;
+        if (!registry.Store.Delete(id)) return DeleteResult.NotFound;
+        artifacts.Delete(id);
+        events.Publish(new RunChangedEvent(id));
+        return DeleteResult.Deleted;
+    }
+
+    /// <summary>What makes a trained teacher reusable: everything that shapes it, nothing that only shapes the students.</summary>
+    public static string TeacherKey(LabConfig c) => string.Join('|',
+        c.Data, c.ImageSize?.ToString(CultureInfo.InvariantCulture) ?? "default", c.Limit?.ToString(CultureInfo.InvariantCulture) ?? "all",
+        c.Seed.ToString(CultureInfo.InvariantCulture), c.TeacherEpochs.ToString(CultureInfo.InvariantCulture),
+        c.BatchSize.ToString(CultureInfo.InvariantCulture), c.LearningRate.ToString("R", CultureInfo.InvariantCulture), c.Device);
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using DistillLab.Core.Experiments;
+using DistillLab.Core.Runtime;
+using DistillLab.Web.Settings;
+using Microsoft.Extensions.Options;
+
+namespace DistillLab.Web.Training;
+
+/// <summary>Takes runs off the queue one at a time and trains each on a dedicated long-running thread.
+/// A failed run is recorded and the service goes on with the next.</summary>
+public sealed class TrainingService(
+    RunRequests requests, RunRegistry registry, RunEventStream events, RunArtifacts artifacts,
+    ILabEngine engine, IOptions<DashboardOptions> dashboard, IConfiguration configuration, ILogger<TrainingService> logger) : BackgroundService
+{
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // libtorch is set up once per process (Torch section: device, LibTorchPath, threads) before any run.
+        TorchRuntime.Configure(configuration.GetSection("Torch").Get<TorchSettings>() ?? new TorchSettings());
+        int interrupted = registry.Store.MarkInterrupted();
+        if (interrupted > 0) logger.LogWarning("{Count} run(s) were left unfinished by the last server and are marked interrupted", interrupted);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var id in requests.Queue.ReadAllAsync(stoppingToken))
+            {
+                var live = registry.Live(id);
+                if (live is null || !live.TryClaim()) continue;
+                logger.LogInformation("Run {RunId} starts", id);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(live.Cancellation.Token, stoppingToken);
+                // TorchSharp's dispose scopes are per thread and its loop is synchronous: give it a thread of its own.
+                await Task.Factory.StartNew(() => RunOne(live, stop.Token), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+    }
+
+    private void RunOne(LiveRun live, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException(cancellationToken);
+            Train(live, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!live.CancelRequested)
+        {
+            // The server is stopping, not the user cancelling: the run could not finish.
+            End(live, RunStatus.Interrupted, "The server stopped while this run was training.");
+        }
+        catch (OperationCanceledException)
+        {
+            End(live, RunStatus.Cancelled, "Cancelled.");
+            events.Publish(new RunCancelledEvent(live.Id));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Run {RunId} failed", live.Id);
+            End(live, RunStatus.Failed, e.Message);
+            events.Publish(new RunFailedEvent(live.Id, e.Message));
+        }
+    }
+
+    private void End(LiveRun live, RunStatus status, string? error)
+    {
+        live.Update(s => s with { Status = status, Error = error, FinishedAt = DateTimeOffset.UtcNow, Stage = null, Progress = null });
+        registry.Finish(live);
+    }
+
+    private void Train(LiveRun live, CancellationToken cancellationToken)
+    {
+        var run = live.Snapshot(null);
+        var config = run.Config;
+        string? teacherFrom = null;
+        if (run.ReuseTeacher)
+        {
+            teacherFrom = registry.Store.FindTeacherSources(RunRequests.TeacherKey(config))
+                .FirstOrDefault(id => File.Exists(artifacts.ModelPath(id, ModelRole.Teacher)));
+            if (teacherFrom is not null)
+            {
+                config = config with { TeacherPath = artifacts.ModelPath(teacherFrom, ModelRole.Teacher) };
+                // The reused teacher's curves come along, so this run's charts and exports still show how it learned.
+                foreach (var epoch in registry.Store.Load(teacherFrom)?.Teacher.History ?? [])
+                {
+                    live.AddEpoch(ModelRole.Teacher, epoch);
+                    registry.Store.AddEpoch(live.Id, ModelRole.Teacher, epoch);
+                }
+            }
+        }
+        live.Update(s => s with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow, TeacherReusedFrom = teacherFrom, Stage = "loading data" });
+        registry.Store.Update(live.Snapshot(null));
+        events.Publish(new RunStartedEvent(live.Id, teacherFrom));
+
+        var progress = new ProgressThrottle(dashboard.Value.BatchProgressPerSecond);
+        var clock = Stopwatch.StartNew();
+        using var outcome = engine.Run(config, e => OnLabEvent(live, e, progress), cancellationToken);
+        live.Update(s => s with { Stage = "saving models and predictions" });
+        events.Publish(new RunChangedEvent(live.Id));
+        var result = outcome.Result;
+        var (teacher, scratch, distilled) = artifacts.Save(live.Id, outcome,
+            View(result.Teacher), View(result.StudentScratch), View(result.StudentDistilled));
+        live.Update(s => s with
+        {
+            Status = RunStatus.Completed, FinishedAt = DateTimeOffset.UtcNow, TotalSeconds = result.TotalSeconds,
+            ImageSize = result.ImageSize, Device = result.Device, Data = result.Data,
+            Teacher = teacher, StudentScratch = scratch, StudentDistilled = distilled, Stage = null, Progress = null,
+        });
+        registry.Finish(live);
+        events.Publish(new RunCompletedEvent(live.Id, teacher with { History = [] }, scratch with { History = [] },
+            distilled with { History = [] }, result.TotalSeconds));
+        logger.LogInformation("Run {RunId} completed in {Seconds:F1} s", live.Id, clock.Elapsed.TotalSeconds);
+    }
+
+    private static ModelView View(ModelResult r) => new(r.Parameters, r.TestAccuracy, r.TestLoss, [], r.Reused);
+
+    private void OnLabEvent(LiveRun live, LabEvent labEvent, ProgressThrottle throttle)
+    {
+        switch (labEvent)
+        {
+            case DataProgress p:
+                live.Update(s => s with { Stage = $"{p.Stage} {p.Done}/{p.Total}" });
+                if (throttle.Allow()) events.Publish(new RunChangedEvent(live.Id));
+                break;
+            case DataLoaded d:
+                live.Update(s => s with { Data = d.Data, Device = d.Device, ImageSize = d.ImageSize, Stage = "training" });
+                registry.Store.Update(live.Snapshot(null));
+                events.Publish(new RunChangedEvent(live.Id));
+                break;
+            case PhaseStarted p:
+                throttle.StartPhase(p.Epochs * p.BatchesPerEpoch);
+                live.Update(s => WithModel(s, p.Model, m => m with { Parameters = p.Parameters }) with
+                {
+                    Progress = new RunProgress(p.Model, 1, p.Epochs, 0, p.BatchesPerEpoch, null),
+                });
+                events.Publish(new PhaseStartedEvent(live.Id, p.Model, p.Epochs, p.BatchesPerEpoch, p.Parameters));
+                break;
+            case BatchProgress b:
+                var left = throttle.SecondsLeft((b.Epoch - 1) * b.Batches + b.Batch);
+                var progress = new RunProgress(b.Model, b.Epoch, b.Epochs, b.Batch, b.Batches, left);
+                live.Update(s => s with { Progress = progress });
+                if (throttle.Allow() || b.Batch == b.Batches)
+                    events.Publish(new BatchProgressEvent(live.Id, b.Model, b.Epoch, b.Epochs, b.Batch, b.Batches, b.Loss, left));
+                break;
+            case EpochCompleted e:
+                live.AddEpoch(e.Model, e.Metrics);
+                registry.Store.AddEpoch(live.Id, e.Model, e.Metrics);
+                events.Publish(new EpochCompletedEvent(live.Id, e.Model, e.Metrics));
+                break;
+            case PhaseCompleted c:
+                live.Update(s => WithModel(s, c.Model, m => m with
+                {
+                    Parameters = c.Result.Parameters, TestAccuracy = c.Result.TestAccuracy, TestLoss = c.Result.TestLoss, Reused = c.Result.Reused,
+                }));
+                events.Publish(new RunChangedEvent(live.Id));
+                break;
+        }
+    }
+
+    private static RunDetails WithModel(RunDetails s, ModelRole role, Func<ModelView, ModelView> change) => role switch
+    {
+        ModelRole.Teacher => s with { Teacher = change(s.Teacher) },
+        ModelRole.StudentScratch => s with { StudentScratch = change(s.StudentScratch) },
+        _ => s with { StudentDistilled = change(s.StudentDistilled) },
+    };
+
+    /// <summary>Limits batch progress to a few events per second and estimates the phase's time left.</summary>
+    private sealed class ProgressThrottle(double perSecond)
+    {
+        private readonly long minTicks = (long)(Stopwatch.Frequency / perSecond);
+        private long last = -1;
+        private long phaseStart;
+        private int phaseBatches;
+
+        public void StartPhase(int totalBatches)
+        {
+            phaseStart = Stopwatch.GetTimestamp();
+            phaseBatches = totalBatches;
+        }
+
+        public bool Allow()
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (last >= 0 && now - last < minTicks) return false;
+            last = now;
+            return true;
+        }
+
+        public double? SecondsLeft(int batchesDone)
+        {
+            if (batchesDone <= 0 || phaseBatches <= 0) return null;
+            double elapsed = Stopwatch.GetElapsedTime(phaseStart).TotalSeconds;
+            return elapsed / batchesDone * Math.Max(0, phaseBatches - batchesDone);
+        }
+    }
+}
