@@ -24,7 +24,7 @@ internal sealed record FaceTraits(
     public static FaceTraits Cat(Random rng)
     {
         double ear = rng.NextDouble();
-        var ears = ear < 0.10 ? EarStyle.Folded : ear < 0.16 ? EarStyle.RoundUpright : EarStyle.Pointed;
+        var ears = ear < 0.12 ? EarStyle.Folded : ear < 0.20 ? EarStyle.RoundUpright : EarStyle.Pointed;
         return new FaceTraits(
             ears,
             EarHeight: U(rng, 0.35f, 0.95f),
@@ -44,7 +44,7 @@ internal sealed record FaceTraits(
     public static FaceTraits Dog(Random rng)
     {
         double ear = rng.NextDouble();
-        var ears = ear < 0.58 ? EarStyle.Floppy : ear < 0.82 ? EarStyle.Folded : ear < 0.94 ? EarStyle.RoundUpright : EarStyle.Pointed;
+        var ears = ear < 0.56 ? EarStyle.Floppy : ear < 0.80 ? EarStyle.Folded : ear < 0.92 ? EarStyle.RoundUpright : EarStyle.Pointed;
         return new FaceTraits(
             ears,
             EarHeight: U(rng, 0.35f, 0.75f),

@@ -30,9 +30,9 @@ internal static class ScenePainter
                 canvas.B[i] = a.B + (b.B - a.B) * t + shade;
             }
 
-        int clutter = rng.Next(2, 10);
+        int clutter = rng.Next(1, 8);
         for (int k = 0; k < clutter; k++)
-            PaintRandomShape(canvas, rng, new Placement(U(rng, -0.05f, 1.05f), U(rng, -0.05f, 1.05f), U(rng, 0.04f, 0.3f), U(rng, 0f, MathF.Tau)), U(rng, 0.4f, 1f));
+            PaintRandomShape(canvas, rng, new Placement(U(rng, -0.05f, 1.05f), U(rng, -0.05f, 1.05f), U(rng, 0.04f, 0.25f), U(rng, 0f, MathF.Tau)), U(rng, 0.4f, 1f));
     }
 
     /// <summary>Something in front of the animal: a box or a blob that hides part of the face.</summary>

@@ -12,7 +12,7 @@ public static class SyntheticCatsDogs
     public static readonly IReadOnlyList<string> Classes = ["cat", "dog"];
 
     /// <summary>Share of pictures with something in front of the face.</summary>
-    private const double OcclusionRate = 0.35;
+    private const double OcclusionRate = 0.4;
 
     /// <summary>Draws <paramref name="count"/> RGB images (label 0 = cat, 1 = dog), deterministic per seed.</summary>
     /// <remarks>Labels alternate cat, dog, cat, ... so the classes are balanced; callers shuffle.
@@ -39,8 +39,8 @@ public static class SyntheticCatsDogs
     {
         ScenePainter.PaintBackground(canvas, rng);
         var face = isDog ? FaceTraits.Dog(rng) : FaceTraits.Cat(rng);
-        // Head radius between a sixth and a third of the picture; ears or whiskers may leave the frame.
-        var at = new Placement(U(rng, 0.25f, 0.75f), U(rng, 0.34f, 0.7f), U(rng, 0.15f, 0.3f), U(rng, -0.4f, 0.4f));
+        // Head radius a fifth to a third of the picture; ears or whiskers may leave the frame.
+        var at = new Placement(U(rng, 0.25f, 0.75f), U(rng, 0.34f, 0.7f), U(rng, 0.19f, 0.33f), U(rng, -0.4f, 0.4f));
         FacePainter.Paint(canvas, rng, face, at);
         if (rng.NextDouble() < OcclusionRate) ScenePainter.PaintOccluder(canvas, rng, at);
         ScenePainter.Develop(canvas, rng, image);
