@@ -26,7 +26,8 @@ fi
 # TorchSharp 0.107's native bridge needs GLIBCXX_3.4.32 (libstdc++ of GCC 13).
 # Debian 12 ships GCC 12's; take libstdc++6 alone from Debian 13 with a low pin.
 if [[ "$(uname -s)" == "Linux" ]]; then
-  libstdcxx="$(ldconfig -p | awk '/libstdc\+\+\.so\.6 /{print $NF; exit}')"
+  # awk reads to the end: exiting early would SIGPIPE ldconfig and, under pipefail, end this script.
+  libstdcxx="$(ldconfig -p | awk '/libstdc\+\+\.so\.6 / && !found {found = $NF} END {print found}')"
   if [[ -n "$libstdcxx" ]] && grep -q GLIBCXX_3.4.32 "$libstdcxx"; then
     say "libstdc++ already has GLIBCXX_3.4.32: nothing to do."
   elif [[ -f /etc/debian_version ]] && grep -q '^12' /etc/debian_version; then

@@ -9,9 +9,8 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test DistillLab.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
 # One plain closing line for tools that read it: "N passed, N failed, N skipped".
-summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -1 || true)
-if [[ -n "$summary" ]]; then
-  n() { echo "$summary" | grep -oE "$1: +[0-9]+" | grep -oE '[0-9]+$'; }
-  echo "$(n Passed) passed, $(n Failed) failed, $(n Skipped) skipped"
+count() { grep -E "^ +$1: +[0-9]+" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
+if grep -qE '^Total tests: +[0-9]+' "$log"; then
+  echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
 exit $status

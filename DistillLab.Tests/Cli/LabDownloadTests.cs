@@ -27,11 +27,10 @@ public sealed class LabDownloadTests : IDisposable
     }
 
     [Fact]
-    public void DownloadFetchesVerifiesExtractsAndThenRunsTheLabOnTheFilteredPhotos()
+    public async Task DownloadFetchesVerifiesExtractsAndThenRunsTheLabOnTheFilteredPhotos()
     {
         var zip = PetImagesZipFixture.Shared;
-        var server = RangeFileServer.StartAsync(zip.Bytes).GetAwaiter().GetResult();
-        try
+        await using var server = await RangeFileServer.StartAsync(zip.Bytes);
         {
             var settings = new DownloadSettings { Url = server.Url, ExpectedBytes = zip.Bytes.Length, Sha256 = zip.Sha256 };
             int code = Lab(settings, "--data", "petimages", "--download", "--image-size", "48", "--teacher-epochs", "1",
@@ -43,21 +42,18 @@ public sealed class LabDownloadTests : IDisposable
             Assert.Contains("no-jfif-header", stdout.ToString());
             Assert.True(CatsDogsDataset.IsPresent(Path.Combine(root, "data", "cats_vs_dogs")));
         }
-        finally { server.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
     }
 
     [Fact]
-    public void AWrongChecksumFailsTheRunWithExitCode1AndExtractsNothing()
+    public async Task AWrongChecksumFailsTheRunWithExitCode1AndExtractsNothing()
     {
         var zip = PetImagesZipFixture.Shared;
-        var server = RangeFileServer.StartAsync(zip.Bytes).GetAwaiter().GetResult();
-        try
+        await using var server = await RangeFileServer.StartAsync(zip.Bytes);
         {
             var settings = new DownloadSettings { Url = server.Url, ExpectedBytes = zip.Bytes.Length, Sha256 = new string('0', 64) };
             Assert.Equal(1, Lab(settings, "--data", "petimages", "--download", "--device", "cpu"));
             Assert.Contains("SHA-256", stderr.ToString());
             Assert.False(CatsDogsDataset.IsPresent(Path.Combine(root, "data", "cats_vs_dogs")));
         }
-        finally { server.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
     }
 }
