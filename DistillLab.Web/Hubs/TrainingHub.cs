@@ -29,7 +29,7 @@ public sealed class TrainingHubRelay(RunEventStream stream, IHubContext<Training
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        subscription = stream.Subscribe(Send);
+        subscription = stream.Subscribe(Send, outward: true);
         return Task.CompletedTask;
     }
 

@@ -16,13 +16,31 @@ public sealed class RunEventStream(ILogger<RunEventStream> logger) : IHostedServ
     {
         Subscription[] current;
         lock (gate) current = [.. subscriptions];
-        foreach (var subscription in current) subscription.Offer(runEvent);
+        foreach (var subscription in current) subscription.Offer(runEvent, null);
+    }
+
+    /// <summary>Publishes, then blocks the calling (training) thread until the outward subscribers (the hub relay)
+    /// have sent the event, at most <paramref name="wait"/>. On a busy CPU the training loop would otherwise
+    /// starve the threads that carry a rare, important event such as an epoch's end.</summary>
+    public void PublishAndWait(RunEvent runEvent, TimeSpan wait)
+    {
+        Subscription[] current;
+        lock (gate) current = [.. subscriptions];
+        var sent = new List<Task>();
+        foreach (var subscription in current)
+        {
+            var done = subscription.Outward ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+            subscription.Offer(runEvent, done);
+            if (done is not null) sent.Add(done.Task);
+        }
+        if (sent.Count > 0) Task.WaitAll([.. sent], wait);
     }
 
     /// <summary>Calls <paramref name="handler"/> for every later event, one at a time, until the returned handle is disposed.</summary>
-    public IDisposable Subscribe(Func<RunEvent, Task> handler)
+    /// <param name="outward">True for the hub relay: <see cref="PublishAndWait"/> waits for it.</param>
+    public IDisposable Subscribe(Func<RunEvent, Task> handler, bool outward = false)
     {
-        var subscription = new Subscription(this, handler);
+        var subscription = new Subscription(this, handler) { Outward = outward };
         lock (gate) subscriptions.Add(subscription);
         subscription.Start(stopping.Token);
         return subscription;
@@ -45,11 +63,16 @@ public sealed class RunEventStream(ILogger<RunEventStream> logger) : IHostedServ
     {
         // Bounded: a subscriber stuck for minutes loses its oldest events rather than growing memory.
         // Batch progress is throttled upstream and charts re-read the run's state, so nothing is lost for good.
-        private readonly Channel<RunEvent> queue = Channel.CreateBounded<RunEvent>(
+        private readonly Channel<(RunEvent Event, TaskCompletionSource? Done)> queue = Channel.CreateBounded<(RunEvent, TaskCompletionSource?)>(
             new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
         private Task reader = Task.CompletedTask;
 
-        public void Offer(RunEvent runEvent) => queue.Writer.TryWrite(runEvent);
+        public bool Outward { get; init; }
+
+        public void Offer(RunEvent runEvent, TaskCompletionSource? done)
+        {
+            if (!queue.Writer.TryWrite((runEvent, done))) done?.TrySetResult();
+        }
 
         public void Start(CancellationToken stopping) => reader = Task.Run(() => Read(stopping));
 
@@ -57,13 +80,14 @@ public sealed class RunEventStream(ILogger<RunEventStream> logger) : IHostedServ
         {
             try
             {
-                await foreach (var runEvent in queue.Reader.ReadAllAsync(stopping))
+                await foreach (var (runEvent, done) in queue.Reader.ReadAllAsync(stopping))
                 {
                     try { await handler(runEvent); }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         stream.log.LogWarning(e, "A subscriber failed on {Event}", runEvent.GetType().Name);
                     }
+                    finally { done?.TrySetResult(); }
                 }
             }
             catch (OperationCanceledException) { }

@@ -21,19 +21,26 @@ public sealed class TrainingService(
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // One thread for the service's whole life: TorchSharp's dispose scopes are per thread, and a fresh
+    // thread per run made glibc hand libtorch a fresh malloc arena each run (the process grew run by run).
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => TrainLoop(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void TrainLoop(CancellationToken stoppingToken)
     {
+        Thread.CurrentThread.Name = "DistillLab training";
         try
         {
-            await foreach (var id in requests.Queue.ReadAllAsync(stoppingToken))
+            while (requests.Queue.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
-                var live = registry.Live(id);
-                if (live is null || !live.TryClaim()) continue;
-                logger.LogInformation("Run {RunId} starts", id);
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(live.Cancellation.Token, stoppingToken);
-                // TorchSharp's dispose scopes are per thread and its loop is synchronous: give it a thread of its own.
-                await Task.Factory.StartNew(() => RunOne(live, stop.Token), CancellationToken.None,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                while (requests.Queue.TryRead(out var id))
+                {
+                    var live = registry.Live(id);
+                    if (live is null || !live.TryClaim()) continue;
+                    logger.LogInformation("Run {RunId} starts", id);
+                    using var stop = CancellationTokenSource.CreateLinkedTokenSource(live.Cancellation.Token, stoppingToken);
+                    RunOne(live, stop.Token);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
@@ -114,6 +121,8 @@ public sealed class TrainingService(
         logger.LogInformation("Run {RunId} completed in {Seconds:F1} s", live.Id, clock.Elapsed.TotalSeconds);
     }
 
+    private static readonly TimeSpan EpochEventWait = TimeSpan.FromMilliseconds(250);
+
     private static ModelView View(ModelResult r) => new(r.Parameters, r.TestAccuracy, r.TestLoss, [], r.Reused);
 
     private void OnLabEvent(LiveRun live, LabEvent labEvent, ProgressThrottle throttle)
@@ -145,9 +154,10 @@ public sealed class TrainingService(
                     events.Publish(new BatchProgressEvent(live.Id, b.Model, b.Epoch, b.Epochs, b.Batch, b.Batches, b.Loss, left));
                 break;
             case EpochCompleted e:
+                // Out first (the stamp is the epoch's end), stored after: a disk write must not delay the event.
                 live.AddEpoch(e.Model, e.Metrics);
+                events.PublishAndWait(new EpochCompletedEvent(live.Id, e.Model, e.Metrics), EpochEventWait);
                 registry.Store.AddEpoch(live.Id, e.Model, e.Metrics);
-                events.Publish(new EpochCompletedEvent(live.Id, e.Model, e.Metrics));
                 break;
             case PhaseCompleted c:
                 live.Update(s => WithModel(s, c.Model, m => m with
