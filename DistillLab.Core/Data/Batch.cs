@@ -1,7 +1,9 @@
 namespace DistillLab.Core.Data;
 
-/// <summary>One batch, ready to become tensors: pixels as float in [0, 1], NCHW, and labels as int64.</summary>
-/// <param name="Pixels">Count * Channels * ImageSize * ImageSize values, already divided by 255.</param>
+/// <summary>One batch, ready to become tensors: pixels as bytes (0-255), NCHW, and labels as int64.</summary>
+/// <param name="Pixels">Count * Channels * ImageSize * ImageSize bytes. The trainer scales them to [0, 1] inside libtorch:
+/// converting here, on a producer thread, took ~9 % of a teacher epoch from libtorch's threads on a 2-core machine,
+/// and bytes are a quarter of the size to copy to a GPU.</param>
 /// <remarks>Plain arrays, no TorchSharp types, so the data pipeline stays usable and testable without libtorch.
 /// Each batch owns fresh arrays: a consumer may keep them (or tensors built over them) as long as it likes.</remarks>
-public sealed record Batch(float[] Pixels, long[] Labels, int Count, int Channels, int ImageSize);
+public sealed record Batch(byte[] Pixels, long[] Labels, int Count, int Channels, int ImageSize);

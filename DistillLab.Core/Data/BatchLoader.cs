@@ -6,7 +6,6 @@ namespace DistillLab.Core.Data;
 public static class BatchLoader
 {
     private const int Prefetch = 2;
-    private static readonly float[] scale = Enumerable.Range(0, 256).Select(v => v / 255f).ToArray();
 
     /// <summary>Batches over <paramref name="set"/>; the last one may be smaller.</summary>
     /// <param name="shuffleSeed">null keeps the set's order (evaluation); a seed shuffles with Fisher-Yates.
@@ -69,14 +68,12 @@ public static class BatchLoader
     private static Batch Build(ImageSet set, int[] order, int start, int count)
     {
         int imageBytes = set.ImageBytes;
-        var pixels = new float[count * imageBytes];
+        var pixels = new byte[count * imageBytes];
         var labels = new long[count];
         for (int i = 0; i < count; i++)
         {
             int index = order[start + i];
-            var source = set.Image(index);
-            var target = pixels.AsSpan(i * imageBytes, imageBytes);
-            for (int p = 0; p < source.Length; p++) target[p] = scale[source[p]];
+            set.Image(index).CopyTo(pixels.AsSpan(i * imageBytes, imageBytes));
             labels[i] = set.Labels[index];
         }
         return new Batch(pixels, labels, count, set.Channels, set.ImageSize);

@@ -115,11 +115,20 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
         return ((double)correct / set.Count, lossSum / set.Count);
     }
 
-    private (Tensor Images, Tensor Labels) ToTensors(Batch batch)
+    private (Tensor Images, Tensor Labels) ToTensors(Batch batch) => ToTensors(batch, device);
+
+    /// <summary>A batch as tensors on <paramref name="device"/>: images float32 in [0, 1], labels int64.</summary>
+    internal static (Tensor Images, Tensor Labels) ToTensors(Batch batch, Device device)
     {
-        var images = torch.tensor(batch.Pixels, [batch.Count, batch.Channels, batch.ImageSize, batch.ImageSize]);
+        var bytes = torch.tensor(batch.Pixels, [batch.Count, batch.Channels, batch.ImageSize, batch.ImageSize]);
         var labels = torch.tensor(batch.Labels);
-        return device.type == DeviceType.CPU ? (images, labels) : (images.to(device), labels.to(device));
+        if (device.type != DeviceType.CPU)
+        {
+            bytes = bytes.to(device);
+            labels = labels.to(device);
+        }
+        // The lab's preprocessing: pixel values divided by 255.
+        return (bytes.to_type(ScalarType.Float32).div_(255f), labels);
     }
 
     public static long CountParameters(Module<Tensor, Tensor> model)

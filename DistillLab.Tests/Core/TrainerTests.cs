@@ -117,6 +117,18 @@ public class TrainerTests
     }
 
     [Fact]
+    public void BatchesReachTheModelAsFloatPixelsDividedBy255()
+    {
+        using var scope = NewDisposeScope();
+        var batch = new DistillLab.Core.Data.Batch([0, 51, 255, 102], [1L], 1, 1, 2);
+        var (images, labels) = Trainer.ToTensors(batch, CPU);
+        Assert.Equal(ScalarType.Float32, images.dtype);
+        Assert.Equal([1L, 1L, 2L, 2L], images.shape);
+        Assert.Equal([0f, 0.2f, 1f, 0.4f], images.data<float>().ToArray());
+        Assert.Equal([1L], labels.data<long>().ToArray());
+    }
+
+    [Fact]
     public void BuildingAndDisposingModelsLeavesNoTensorsBehind()
     {
         // TorchSharp 0.107's Conv2d/Linear constructors leave temporaries alive (a lone Conv2d: one after Dispose);
