@@ -47,4 +47,20 @@ public sealed class DatasetDownloadComponentTests
             Assert.Empty(download.FindAll(".mud-progress-linear"));
         }, TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task FinishedDownloadListsPetImagesWithItsImageCountInTheForm()
+    {
+        var zip = PetImagesZipFixture.Shared;
+        await using var server = await RangeFileServer.StartAsync(zip.Bytes);
+        await using var ctx = new ComponentTestContext(new DownloadSettings { Url = server.Url, ExpectedBytes = zip.Bytes.Length, Sha256 = zip.Sha256 });
+        var popovers = ctx.Render<MudPopoverProvider>();
+        var form = ctx.Render<RunForm>();
+        form.Find(".mud-select .mud-input-control").MouseDown();
+        popovers.WaitForAssertion(() => Assert.Contains("petimages (? images)", popovers.Markup));
+
+        form.FindAll("button").Single(b => b.TextContent.Contains("Download Cats vs Dogs")).Click();
+        form.WaitForAssertion(() => Assert.Contains("Cats vs Dogs is downloaded", form.Markup), TimeSpan.FromSeconds(20));
+        popovers.WaitForAssertion(() => Assert.Contains($"petimages ({zip.ExtractedCats + zip.ExtractedDogs} images)", popovers.Markup));
+    }
 }

@@ -79,6 +79,27 @@ public sealed class DatasetDownloadTests
             d => d.GetProperty("source").GetString() == "petimages" && d.GetProperty("images").ValueKind == JsonValueKind.Number);
     }
 
+    [Fact]
+    public async Task ArchiveWithTheWrongHashEndsFailedWithTheMessageAndNothingExtracted()
+    {
+        await using var server = await RangeFileServer.StartAsync(Zip.Bytes);
+        using var host = new DashboardHost(new ScriptedEngine(), settings: new Dictionary<string, string?>
+        {
+            ["Download:Url"] = server.Url,
+            ["Download:ExpectedBytes"] = Zip.Bytes.Length.ToString(),
+            ["Download:Sha256"] = new string('0', 64),
+        });
+        using var http = host.Http();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync(DownloadPath, null)).StatusCode);
+        var failed = await WaitFor(http, "failed");
+
+        Assert.Contains("SHA-256", failed.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.False(failed.GetProperty("present").GetBoolean());
+        Assert.False(failed.GetProperty("canResume").GetBoolean());
+        Assert.False(Directory.Exists(Path.Combine(host.DataDirectory, "cats_vs_dogs", "PetImages")));
+    }
+
     private static async Task<JsonElement> Status(HttpClient http) => await http.GetFromJsonAsync<JsonElement>(DownloadPath);
 
     private static async Task<JsonElement> WaitFor(HttpClient http, string state)
