@@ -1,4 +1,5 @@
 using Bunit;
+using DistillLab.Core.Download;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Training;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,8 @@ namespace DistillLab.Tests.Web;
 /// <summary>A bUnit context with MudBlazor, loose JS interop (Plotly's calls are recorded, not run) and the dashboard's services over a temp data folder.</summary>
 public sealed class ComponentTestContext : BunitContext
 {
-    public ComponentTestContext()
+    /// <param name="download">Where the Cats vs Dogs download would come from; the release by default (never fetched unless a test clicks).</param>
+    public ComponentTestContext(DownloadSettings? download = null)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "distilllab-bunit-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(DataDirectory);
@@ -27,6 +29,9 @@ public sealed class ComponentTestContext : BunitContext
         Services.AddSingleton(Events);
         Services.AddSingleton(new RunRequests(Registry, Events, dashboard, data));
         Services.AddSingleton(new DatasetCatalog(data));
+        var settings = download ?? new DownloadSettings();
+        Downloads = new DatasetDownloads(() => new CatsDogsDataset(DownloadHttp, settings), data, NullLogger<DatasetDownloads>.Instance);
+        Services.AddSingleton(Downloads);
         Services.AddSingleton<IOptions<DashboardOptions>>(dashboard);
         Services.AddSingleton<IOptions<DataOptions>>(data);
         Events.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -36,11 +41,15 @@ public sealed class ComponentTestContext : BunitContext
     public RunStore Store { get; }
     public RunRegistry Registry { get; }
     public RunEventStream Events { get; }
+    public DatasetDownloads Downloads { get; }
+    private HttpClient DownloadHttp { get; } = new();
 
     // MudBlazor's services are IAsyncDisposable only, so the context must be disposed with `await using`.
     protected override async ValueTask DisposeAsyncCore()
     {
         await Events.StopAsync(CancellationToken.None);
+        Downloads.Dispose();
+        DownloadHttp.Dispose();
         await base.DisposeAsyncCore();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }

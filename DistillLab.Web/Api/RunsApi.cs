@@ -27,6 +27,7 @@ public static class RunsApi
         api.MapPost("/runs/{id}/predict", Predict).DisableAntiforgery()
             .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = uploadLimit });
         api.MapGet("/datasets", (DatasetCatalog catalog) => catalog.List());
+        api.MapDatasetDownloadApi();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         return app;
     }

@@ -1,8 +1,10 @@
+using DistillLab.Core.Download;
 using DistillLab.Web.Api;
 using DistillLab.Web.Components;
 using DistillLab.Web.Hubs;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Training;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 namespace DistillLab.Web.Hosting;
@@ -36,6 +38,11 @@ public static class DistillLabWebExtensions
         services.AddSingleton<RunRequests>();
         services.AddSingleton<PredictionService>();
         services.AddSingleton<DatasetCatalog>();
+        services.AddOptions<DownloadSettings>().BindConfiguration(DownloadSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DownloadSettings>>().Value);
+        services.AddHttpClient<CatsDogsDataset>();
+        services.AddSingleton(sp => new DatasetDownloads(sp.GetRequiredService<CatsDogsDataset>,
+            sp.GetRequiredService<IOptions<DataOptions>>(), sp.GetRequiredService<ILogger<DatasetDownloads>>()));
         services.AddSingleton<ILabEngine, LabEngine>();
         services.AddSingleton<RunEventStream>();
         services.AddHostedService(sp => sp.GetRequiredService<RunEventStream>());

@@ -32,6 +32,13 @@ public partial class RunForm
         Revalidate();
     }
 
+    /// <summary>After the Cats vs Dogs download: petimages now has its image count, and the estimate uses it.</summary>
+    private void RefreshDatasets()
+    {
+        datasets = Catalog.List();
+        Revalidate();
+    }
+
     private void Set(Action change)
     {
         change();

@@ -1,0 +1,185 @@
+using DistillLab.Core.Download;
+using DistillLab.Web.Settings;
+using Microsoft.Extensions.Options;
+
+namespace DistillLab.Web.Training;
+
+/// <summary>Where the dashboard's Cats vs Dogs download stands.</summary>
+public enum DownloadState { Idle, Downloading, Verifying, Extracting, Done, Failed, Cancelled }
+
+/// <summary>A snapshot for the page and GET /api/datasets/petimages/download.</summary>
+/// <param name="Progress">The latest report of the current (or last) download; null before the first.</param>
+/// <param name="Message">Why it failed or that it was cancelled; null otherwise.</param>
+/// <param name="CanResume">A .part file is waiting: the next start continues it with a Range request.</param>
+public sealed record DownloadStatus(DownloadState State, bool Present, DownloadProgress? Progress, string? Message, bool CanResume, string SizeText)
+{
+    public bool IsActive => State is DownloadState.Downloading or DownloadState.Verifying or DownloadState.Extracting;
+}
+
+public enum DownloadStart { Started, AlreadyPresent, AlreadyRunning }
+
+/// <summary>Runs at most one Cats vs Dogs download (Core's <see cref="CatsDogsDataset.EnsureAsync"/>) into the configured
+/// petimages folder in the background, keeps its latest progress, and tells subscribers when anything changes.</summary>
+public sealed class DatasetDownloads : IDisposable
+{
+    private readonly Lock gate = new();
+    private readonly Func<CatsDogsDataset> newDataset;
+    private readonly ILogger log;
+    private readonly List<Func<Task>> subscribers = [];
+    private DownloadState state = DownloadState.Idle;
+    private DownloadProgress? progress;
+    private string? message;
+    private CancellationTokenSource? cancel;
+    private Task? worker;
+
+    /// <param name="newDataset">A CatsDogsDataset per download (the typed HttpClient is transient).</param>
+    public DatasetDownloads(Func<CatsDogsDataset> newDataset, IOptions<DataOptions> data, ILogger<DatasetDownloads> logger)
+    {
+        this.newDataset = newDataset;
+        log = logger;
+        Folder = data.Value.Environment.PetImagesDirectory;
+        var settings = newDataset();
+        SizeText = settings.DownloadSizeText;
+        PartFile = Path.Combine(Folder, settings.Settings.ArchiveFileName + ".part");
+    }
+
+    /// <summary>&lt;Data:Directory&gt;/cats_vs_dogs, the folder the petimages source reads by default.</summary>
+    public string Folder { get; }
+    public string SizeText { get; }
+    private string PartFile { get; }
+
+    public DownloadStatus Status
+    {
+        get
+        {
+            lock (gate)
+                return new DownloadStatus(state, CatsDogsDataset.IsPresent(Folder), progress, message,
+                    state is not (DownloadState.Downloading or DownloadState.Verifying or DownloadState.Extracting) && File.Exists(PartFile), SizeText);
+        }
+    }
+
+    public DownloadStart Start()
+    {
+        lock (gate)
+        {
+            if (worker is { IsCompleted: false }) return DownloadStart.AlreadyRunning;
+            if (CatsDogsDataset.IsPresent(Folder)) return DownloadStart.AlreadyPresent;
+            cancel?.Dispose();
+            cancel = new CancellationTokenSource();
+            state = DownloadState.Downloading;
+            progress = null;
+            message = null;
+            var token = cancel.Token;
+            // RunAsync catches everything: every outcome ends in a state the page and the API show.
+            worker = Task.Run(() => RunAsync(token));
+        }
+        Notify();
+        return DownloadStart.Started;
+    }
+
+    /// <summary>Stops the running download; the .part keeps its bytes for the next start. False when none runs.</summary>
+    public bool Cancel()
+    {
+        lock (gate)
+        {
+            if (worker is not { IsCompleted: false }) return false;
+            cancel!.Cancel();
+            return true;
+        }
+    }
+
+    /// <summary>Calls <paramref name="onChanged"/> after every change (from a worker thread: marshal with InvokeAsync).</summary>
+    public IDisposable Subscribe(Func<Task> onChanged)
+    {
+        lock (gate) subscribers.Add(onChanged);
+        return new Unsubscriber(() => { lock (gate) subscribers.Remove(onChanged); });
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        DownloadState end;
+        string? text = null;
+        try
+        {
+            log.LogInformation("Downloading Cats vs Dogs into {Folder}", Folder);
+            var dataset = newDataset();
+            var result = await dataset.EnsureAsync(Folder, new Reporter(this), keepArchive: false, ct);
+            end = DownloadState.Done;
+            log.LogInformation("Cats vs Dogs is ready in {Folder} ({Cats} cats, {Dogs} dogs extracted)",
+                result.PetImagesFolder, result.Extraction?.Cats, result.Extraction?.Dogs);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            end = DownloadState.Cancelled;
+            text = "Download cancelled; the bytes received are kept and the next start resumes from there.";
+            log.LogInformation("Cats vs Dogs download cancelled");
+        }
+        catch (Exception e)
+        {
+            end = DownloadState.Failed;
+            text = e.Message;
+            log.LogError(e, "Cats vs Dogs download failed");
+        }
+        lock (gate)
+        {
+            state = end;
+            message = text;
+        }
+        Notify();
+    }
+
+    private void OnProgress(DownloadProgress value)
+    {
+        lock (gate)
+        {
+            if (state is DownloadState.Cancelled or DownloadState.Failed or DownloadState.Done) return;
+            progress = value;
+            state = value.Stage switch
+            {
+                DownloadStage.Verifying => DownloadState.Verifying,
+                DownloadStage.Extracting => DownloadState.Extracting,
+                _ => DownloadState.Downloading,
+            };
+        }
+        Notify();
+    }
+
+    private void Notify()
+    {
+        Func<Task>[] targets;
+        lock (gate) targets = subscribers.ToArray();
+        foreach (var target in targets)
+        {
+            Task task;
+            try { task = target(); }
+            catch (Exception e) { log.LogWarning(e, "A download subscriber failed"); continue; }
+            // Not awaited, so a slow page never slows the download; a failure is still logged.
+            task.ContinueWith(t => log.LogWarning(t.Exception, "A download subscriber failed"),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+    }
+
+    public void Dispose()
+    {
+        Task? running;
+        lock (gate)
+        {
+            running = worker;
+            if (running is { IsCompleted: false }) cancel!.Cancel();
+        }
+        // Let the download release its folder lock before the host (or a test) removes the folder.
+        running?.Wait(TimeSpan.FromSeconds(10));
+        cancel?.Dispose();
+    }
+
+    /// <summary>Takes reports on the download's own thread, in order (Progress&lt;T&gt; would post them to the pool).</summary>
+    private sealed class Reporter(DatasetDownloads owner) : IProgress<DownloadProgress>
+    {
+        public void Report(DownloadProgress value) => owner.OnProgress(value);
+    }
+
+    private sealed class Unsubscriber(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+}
