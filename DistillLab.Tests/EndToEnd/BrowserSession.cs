@@ -13,10 +13,16 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public static async Task<BrowserSession> StartAsync()
     {
+        var executable = Environment.GetEnvironmentVariable("DISTILLLAB_CHROMIUM") ?? "/usr/bin/chromium";
+        // Playwright would try to download its own browser; these tests use an installed one and say so when it is missing.
+        if (!File.Exists(executable))
+            throw new FileNotFoundException(
+                $"The browser tests need Chromium at '{executable}': run scripts/setup.sh --tests (Debian/Ubuntu), " +
+                "or set DISTILLLAB_CHROMIUM to a Chrome or Chromium executable.", executable);
         var session = new BrowserSession { playwright = await Playwright.CreateAsync() };
         session.Browser = await session.playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = Environment.GetEnvironmentVariable("DISTILLLAB_CHROMIUM") ?? "/usr/bin/chromium",
+            ExecutablePath = executable,
             ChromiumSandbox = false,
             Headless = true,
             Args = ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-gpu",
