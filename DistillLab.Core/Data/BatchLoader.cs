@@ -33,7 +33,8 @@ public static class BatchLoader
         var order = shuffleSeed is { } seed ? PoolSplit.Shuffled(set.Count, seed) : Enumerable.Range(0, set.Count).ToArray();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var queue = new BlockingCollection<Batch>(Prefetch);
-        var producer = Task.Run(() =>
+        // A dedicated thread: the producer blocks for most of an epoch, which a pool thread should not do.
+        var producer = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -48,7 +49,7 @@ public static class BatchLoader
             {
                 queue.CompleteAdding();
             }
-        }, CancellationToken.None);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         try
         {
