@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace DistillLab.Core.Runtime;
 
 /// <summary>The "Torch" section of appsettings.json.</summary>
-/// <param name="Device">auto | cpu | cuda: the default device of runs that do not name one.</param>
+/// <param name="Device">auto | cpu | cuda: what a run's device "auto" (its default) means on this machine; auto = CUDA when usable, else CPU.</param>
 /// <param name="LibTorchPath">A PyTorch install's lib folder (…/site-packages/torch/lib): load libtorch from there, which gives CUDA on Linux.</param>
 /// <param name="Threads">CPU threads for libtorch; 0 keeps libtorch's default (one per core).</param>
 public sealed record TorchSettings(string Device = "auto", string? LibTorchPath = null, int Threads = 0);
@@ -16,6 +16,7 @@ public static class TorchRuntime
 {
     private static readonly Lock Gate = new();
     private static bool configured;
+    private static string machineDefault = "auto";
 
     /// <summary>Loads libtorch (from <see cref="TorchSettings.LibTorchPath"/> when given) and sets the thread count. Safe to call more than once.</summary>
     public static void Configure(TorchSettings settings)
@@ -30,12 +31,16 @@ public static class TorchRuntime
                 throw new ArgumentOutOfRangeException(nameof(settings), $"Torch:Threads must be 0 (libtorch's default) or a positive count; got {settings.Threads}.");
             if (settings.Threads > 0)
                 torch.set_num_threads(settings.Threads);
+            if (settings.Device is not ("auto" or "cpu" or "cuda"))
+                throw new ArgumentException($"Torch:Device must be auto, cpu or cuda; got '{settings.Device}'.", nameof(settings));
+            machineDefault = settings.Device;
             configured = true;
         }
     }
 
-    /// <summary>auto picks CUDA when a GPU is usable, else CPU; cpu and cuda force one, and cuda without a GPU is an error.</summary>
-    public static Device ResolveDevice(string device) => device switch
+    /// <summary>cpu and cuda force one (cuda without a usable GPU is an error); auto follows Torch:Device, and where
+    /// that is auto too, picks CUDA when a GPU is usable, else CPU.</summary>
+    public static Device ResolveDevice(string device) => (device == "auto" ? machineDefault : device) switch
     {
         "cpu" => CPU,
         "cuda" when cuda.is_available() => CUDA,

@@ -51,6 +51,21 @@ public sealed class LabCommandTests : IDisposable
     }
 
     [Fact]
+    public void AskingForCudaWithoutAUsableGpuFailsWithAMessageSayingWhatToInstall()
+    {
+        var images = MakeFolder(perClass: 10, size: 48);
+        int code = Lab("--data", $"folder:{images}", "--image-size", "48", "--teacher-epochs", "1", "--student-epochs", "1", "--device", "cuda");
+        if (TorchSharp.torch.cuda.is_available())
+        {
+            Assert.Equal(0, code); // on a GPU machine the same command trains on CUDA
+            return;
+        }
+        Assert.Equal(1, code);
+        Assert.Contains("no CUDA GPU is usable", stderr.ToString());
+        Assert.Contains("-p:TorchBackend", stderr.ToString());
+    }
+
+    [Fact]
     public void HelpListsEveryOptionAndExitsZero()
     {
         Assert.Equal(0, Lab("--help"));
