@@ -78,6 +78,22 @@ public class ModelTests
     }
 
     [Fact]
+    public void SavingAndLoadingACheckpointLeavesNoTensorsBehind()
+    {
+        static long Live() => TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+        var path = Path.Combine(Path.GetTempPath(), $"dl-ckpt-{Guid.NewGuid():N}.bin");
+        try
+        {
+            long before = Live();
+            using (var teacher = new TeacherNet(new ModelSpec(ModelKind.Teacher, 48)))
+                ModelCheckpoint.Save(teacher, teacher.Spec, path);
+            ModelCheckpoint.LoadTeacher(path).Dispose();
+            Assert.Equal(before, Live());
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void LoadingAStudentCheckpointAsATeacherOrAJunkFileFailsClearly()
     {
         var student = Path.Combine(Path.GetTempPath(), $"dl-st-{Guid.NewGuid():N}.bin");
