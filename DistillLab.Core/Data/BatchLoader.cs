@@ -11,8 +11,16 @@ public static class BatchLoader
     /// <param name="shuffleSeed">null keeps the set's order (evaluation); a seed shuffles with Fisher-Yates.
     /// Pass a different seed each epoch (see <see cref="EpochSeed"/>) to get a new order per epoch.</param>
     /// <remarks>Stopping the enumeration early (break, Dispose) stops the producer; its exceptions surface here.</remarks>
-    public static IEnumerable<Batch> Batches(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct = default)
-        => Batches(set, batchSize, shuffleSeed, ct, onBatchBuilt: null);
+    /// <param name="prefetch">Build batches on a background thread, two ahead (the default). Without it each batch is
+    /// gathered when asked for, on the caller's thread: on a 2-core CPU that was faster (see docs/decisions.md),
+    /// because the gather is a memcpy of ~0.05 ms while the prefetch thread competes with libtorch's threads.</param>
+    public static IEnumerable<Batch> Batches(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct = default, bool prefetch = true)
+    {
+        if (prefetch) return Batches(set, batchSize, shuffleSeed, ct, onBatchBuilt: null);
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return Gather(set, batchSize, shuffleSeed, ct);
+    }
 
     /// <summary>As above; <paramref name="onBatchBuilt"/> runs on the producer after each batch is built (tests watch the producer with it).</summary>
     internal static IEnumerable<Batch> Batches(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct, Action<int>? onBatchBuilt)
@@ -28,9 +36,22 @@ public static class BatchLoader
     /// <summary>How many batches <see cref="Batches"/> yields for a set of <paramref name="count"/> images.</summary>
     public static int BatchCount(int count, int batchSize) => (count + batchSize - 1) / batchSize;
 
+    private static IEnumerable<Batch> Gather(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct)
+    {
+        var order = Order(set, shuffleSeed);
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return Build(set, order, start, Math.Min(batchSize, order.Length - start));
+        }
+    }
+
+    private static int[] Order(ImageSet set, int? shuffleSeed) =>
+        shuffleSeed is { } seed ? PoolSplit.Shuffled(set.Count, seed) : Enumerable.Range(0, set.Count).ToArray();
+
     private static IEnumerable<Batch> Produce(ImageSet set, int batchSize, int? shuffleSeed, CancellationToken ct, Action<int>? onBatchBuilt)
     {
-        var order = shuffleSeed is { } seed ? PoolSplit.Shuffled(set.Count, seed) : Enumerable.Range(0, set.Count).ToArray();
+        var order = Order(set, shuffleSeed);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var queue = new BlockingCollection<Batch>(Prefetch);
         // A dedicated thread: the producer blocks for most of an epoch, which a pool thread should not do.

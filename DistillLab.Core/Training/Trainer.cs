@@ -55,7 +55,7 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
         bool hasParts = false;
         int batchIndex = 0;
         // A new, seeded order each epoch; the same for every model trained with the same seed.
-        foreach (var batch in BatchLoader.Batches(train, options.BatchSize, BatchLoader.EpochSeed(options.Seed, epoch), cancellationToken))
+        foreach (var batch in BatchLoader.Batches(train, options.BatchSize, BatchLoader.EpochSeed(options.Seed, epoch), cancellationToken, Prefetch))
         {
             cancellationToken.ThrowIfCancellationRequested();
             batchIndex++;
@@ -103,7 +103,7 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
         using var _ = no_grad();
         double lossSum = 0;
         long correct = 0;
-        foreach (var batch in BatchLoader.Batches(set, batchSize, shuffleSeed: null, cancellationToken))
+        foreach (var batch in BatchLoader.Batches(set, batchSize, shuffleSeed: null, cancellationToken, Prefetch))
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
@@ -114,6 +114,10 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
         }
         return ((double)correct / set.Count, lossSum / set.Count);
     }
+
+    // On a CPU the prefetch thread competes with libtorch for the same cores and cost 5-8 % of an epoch
+    // (docs/decisions.md); a GPU leaves the CPU free, so batches are prepared ahead there.
+    private bool Prefetch => device.type != DeviceType.CPU;
 
     private (Tensor Images, Tensor Labels) ToTensors(Batch batch) => ToTensors(batch, device);
 

@@ -43,6 +43,32 @@ public class BatchLoaderTests
     public void NoSeedKeepsTheSetOrderForEvaluation()
         => Assert.Equal(Enumerable.Range(0, 9).Select(i => (long)i), Order(Numbered(9), 4, seed: null));
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(null)]
+    public void GatheringOnTheCallersThreadGivesTheSameBatchesAsPrefetching(int? seed)
+    {
+        var set = Numbered(23);
+        var prefetched = BatchLoader.Batches(set, 4, seed, prefetch: true).ToList();
+        var gathered = BatchLoader.Batches(set, 4, seed, prefetch: false).ToList();
+        Assert.Equal(prefetched.Count, gathered.Count);
+        for (int i = 0; i < prefetched.Count; i++)
+        {
+            Assert.Equal(prefetched[i].Labels, gathered[i].Labels);
+            Assert.Equal(prefetched[i].Pixels, gathered[i].Pixels);
+        }
+    }
+
+    [Fact]
+    public void GatheringHonoursCancellation()
+    {
+        using var cts = new CancellationTokenSource();
+        var batches = BatchLoader.Batches(Numbered(20), 4, 1, cts.Token, prefetch: false).GetEnumerator();
+        Assert.True(batches.MoveNext());
+        cts.Cancel();
+        Assert.Throws<OperationCanceledException>(() => batches.MoveNext());
+    }
+
     [Fact]
     public void SameSeedGivesTheSameOrderAndAnotherSeedAnotherOrder()
     {
