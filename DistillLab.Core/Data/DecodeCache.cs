@@ -109,29 +109,18 @@ internal static class DecodeCache
         byte[] header = headerStream.ToArray();
         ulong checksum = Checksum(header, images);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                stream.Write(startMagic);
-                Span<byte> number = stackalloc byte[8];
-                BinaryPrimitives.WriteInt32LittleEndian(number, header.Length);
-                stream.Write(number[..4]);
-                stream.Write(header);
-                for (int c = 0; c < images.ChunkCount; c++) stream.Write(images.ChunkPixels(c));
-                BinaryPrimitives.WriteUInt64LittleEndian(number, checksum);
-                stream.Write(number);
-                stream.Write(endMagic);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            stream.Write(startMagic);
+            Span<byte> number = stackalloc byte[8];
+            BinaryPrimitives.WriteInt32LittleEndian(number, header.Length);
+            stream.Write(number[..4]);
+            stream.Write(header);
+            for (int c = 0; c < images.ChunkCount; c++) stream.Write(images.ChunkPixels(c));
+            BinaryPrimitives.WriteUInt64LittleEndian(number, checksum);
+            stream.Write(number);
+            stream.Write(endMagic);
+        });
     }
 
     // Chained per image rather than per chunk, so a file written from one chunking checks out when read into another.

@@ -38,22 +38,12 @@ public sealed record LabReport(
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    /// <summary>Writes to a temporary file beside <paramref name="path"/>, then renames: never a half-written report.</summary>
-    public void Save(string path)
+    /// <summary>Writes the report all or nothing (<see cref="AtomicFile"/>): never a half-written report.</summary>
+    public void Save(string path) => AtomicFile.Write(path, stream =>
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temp, ToJson());
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+        using var writer = new StreamWriter(stream, leaveOpen: true);
+        writer.Write(ToJson());
+    });
 
     private static ModelPart Model(ModelResult m) => new(m.Parameters, m.TestAccuracy, m.TestLoss, m.History, m.Reused);
 }

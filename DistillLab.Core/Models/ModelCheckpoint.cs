@@ -5,34 +5,18 @@ using static TorchSharp.torch;
 namespace DistillLab.Core.Models;
 
 /// <summary>A trained model on disk: a small JSON header with the <see cref="ModelSpec"/> needed to rebuild it, then the weights.</summary>
-/// <remarks>One file, written to a temporary name and renamed, so a killed run never leaves a half checkpoint that a later run trusts.</remarks>
+/// <remarks>One file, written all or nothing (<see cref="AtomicFile"/>), so a killed run never leaves a half checkpoint that a later run trusts.</remarks>
 public static class ModelCheckpoint
 {
     private static readonly byte[] Magic = "DLCKPT1\n"u8.ToArray();
 
-    public static void Save(nn.Module<Tensor, Tensor> model, ModelSpec spec, string path)
+    public static void Save(nn.Module<Tensor, Tensor> model, ModelSpec spec, string path) => AtomicFile.Write(path, stream =>
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = File.Create(temp))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-            {
-                writer.Write(Magic);
-                writer.Write(JsonSerializer.Serialize(spec));
-                model.save(writer);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        writer.Write(Magic);
+        writer.Write(JsonSerializer.Serialize(spec));
+        model.save(writer);
+    });
 
     /// <summary>Reads only the header: what the checkpoint was built for.</summary>
     public static ModelSpec ReadSpec(string path)

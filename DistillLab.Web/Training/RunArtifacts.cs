@@ -1,3 +1,4 @@
+using DistillLab.Core;
 using System.Diagnostics;
 using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
@@ -70,13 +71,10 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
         return times[n / 2];
     }
 
-    private static void WriteAtomically(string path, ImageSet images)
+    private static void WriteAtomically(string path, ImageSet images) => AtomicFile.Write(path, file =>
     {
-        var temp = path + ".part";
-        using (var file = File.Create(temp))
-            for (int i = 0; i < images.Count; i++) file.Write(images.Image(i));
-        File.Move(temp, path, overwrite: true);
-    }
+        for (int i = 0; i < images.Count; i++) file.Write(images.Image(i));
+    });
 
     /// <summary>A stored test image as PNG, or null when the run has no such image.</summary>
     public byte[]? Thumbnail(string runId, int index, int imageSize)
