@@ -32,6 +32,18 @@ public sealed class RunStore
                 teacher INTEGER NOT NULL, teacher_conf REAL NOT NULL, scratch INTEGER NOT NULL, scratch_conf REAL NOT NULL,
                 distilled INTEGER NOT NULL, distilled_conf REAL NOT NULL, PRIMARY KEY (run_id, idx));
             """);
+        // Columns added after the first release: databases written by it gain them on first start, nothing lost.
+        AddColumnIfMissing(connection, "runs", "scratch_key", "TEXT");
+        AddColumnIfMissing(connection, "runs", "name", "TEXT");
+        AddColumnIfMissing(connection, "runs", "notes", "TEXT");
+    }
+
+    private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $column";
+        command.Parameters.AddWithValue("$column", column);
+        if (Convert.ToInt64(command.ExecuteScalar()) == 0) Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
     }
 
     public string DatabasePath { get; }
