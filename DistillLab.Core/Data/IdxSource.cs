@@ -13,10 +13,13 @@ internal static class IdxSource
     private static readonly Configuration configuration = new() { MaxDegreeOfParallelism = 1 };
 
     public static LabData Load(string sourceText, string dir, int imageSize, int? limit, Action<DataProgress>? progress, CancellationToken ct,
-        int chunkBytes = ImageSet.DefaultChunkBytes)
+        int chunkBytes = ImageSet.DefaultChunkBytes, Action<IEnumerable<(string Shown, string FullPath)>>? checkFiles = null)
     {
         if (!Directory.Exists(dir))
             throw new DataSourceException($"The IDX folder '{dir}' does not exist. An idx source needs train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz).");
+        var paths = new[] { ("train", "images-idx3"), ("train", "labels-idx1"), ("t10k", "images-idx3"), ("t10k", "labels-idx1") }
+            .Select(p => IdxFile.Find(dir, p.Item1, p.Item2)).OfType<string>();
+        checkFiles?.Invoke(paths.Select(p => (Path.GetFileName(p), p)));
         var (trainImages, trainLabels) = ReadPair(dir, "train");
         var (testImages, testLabels) = ReadPair(dir, "t10k");
         if (trainImages.Rows != testImages.Rows || trainImages.Columns != testImages.Columns)

@@ -61,7 +61,7 @@ public sealed record LabConfig
         if (!double.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 10)
             Add("learningRate", $"must be a number greater than 0 and at most 10; got {Format(LearningRate)}.");
         if (!Devices.Contains(Device))
-            Add("device", $"must be one of {string.Join(", ", Devices)}; got '{Device}'.");
+            Add("device", $"must be one of {string.Join(", ", Devices)}; got '{Quote.Short(Device)}'.");
         return errors;
     }
 
