@@ -29,7 +29,7 @@ public static class DataLoader
         return spec.Kind switch
         {
             DataSourceKind.Synthetic => LoadSynthetic(request, spec, progress),
-            DataSourceKind.Idx => IdxSource.Load(spec.Text, spec.Path!, request.ImageSize, request.Limit, progress, ct, chunkBytes,
+            DataSourceKind.Idx => IdxSource.Load(spec.Text, spec.Path!, request.ImageSize, request.Resize ?? ResizeMethods.DefaultFor(spec.Kind), request.Limit, progress, ct, chunkBytes,
                 files => CheckFilesStayInside(request.Environment, spec, files)),
             DataSourceKind.Folder => LoadPool(request, spec, List(() => FolderSource.List(spec.Path!), progress), progress, ct, chunkBytes),
             DataSourceKind.PetImages => LoadPool(request, spec,
@@ -65,17 +65,18 @@ public static class DataLoader
         CancellationToken ct, int chunkBytes)
     {
         CheckFilesStayInside(request.Environment, spec, listing.Files.Select(f => (f.RelativePath, f.FullPath)));
+        var resize = request.Resize ?? ResizeMethods.DefaultFor(spec.Kind);
         byte[] fingerprint = SourceFingerprint.Of(listing);
-        string cachePath = DecodeCache.PathFor(request.Environment.CacheDirectory, listing, request.ImageSize);
-        var pool = DecodeCache.TryRead(cachePath, listing, fingerprint, request.ImageSize, chunkBytes);
+        string cachePath = DecodeCache.PathFor(request.Environment.CacheDirectory, listing, request.ImageSize, resize);
+        var pool = DecodeCache.TryRead(cachePath, listing, fingerprint, request.ImageSize, resize, chunkBytes);
         if (pool is not null && pool.CanServe(request.Limit))
         {
             progress?.Invoke(new DataProgress("cache", pool.Images.Count, pool.Images.Count));
         }
         else
         {
-            pool = PoolDecoder.Decode(listing, request.ImageSize, request.Limit, progress, ct, chunkBytes);
-            TryWriteCache(cachePath, listing, fingerprint, pool);
+            pool = PoolDecoder.Decode(listing, request.ImageSize, resize, request.Limit, progress, ct, chunkBytes);
+            TryWriteCache(cachePath, listing, fingerprint, pool, resize);
         }
 
         var (images, skipped) = pool.Take(request.Limit);
@@ -94,11 +95,11 @@ public static class DataLoader
     }
 
     // The cache only saves time: a read-only or full disk must not fail a run that has already decoded everything.
-    private static void TryWriteCache(string path, SourceListing listing, byte[] fingerprint, DecodedPool pool)
+    private static void TryWriteCache(string path, SourceListing listing, byte[] fingerprint, DecodedPool pool, ResizeMethod resize)
     {
         try
         {
-            DecodeCache.Write(path, listing, fingerprint, pool);
+            DecodeCache.Write(path, listing, fingerprint, pool, resize);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
