@@ -1,5 +1,7 @@
 using DistillLab.Web.Cli;
 using DistillLab.Web.Hosting;
+using DistillLab.Web.Settings;
+using DistillLab.Web.Training;
 
 // `lab ...` runs the experiment headless and `bench ...` the training benchmark; anything else starts the dashboard.
 if (args is ["lab", ..])
@@ -11,6 +13,16 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddDistillLabSettings().AddDistillLabWeb();
 var app = builder.Build();
 app.MapDistillLab();
+try
+{
+    // Opened before the host starts, so an unusable data folder is one line a person can act on, not a stack trace.
+    app.Services.GetRequiredService<RunStore>();
+}
+catch (DataFolderException e)
+{
+    Console.Error.WriteLine($"DistillLab cannot start: {e.Message}");
+    return 1;
+}
 app.Run();
 return 0;
 

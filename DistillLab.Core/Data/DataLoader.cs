@@ -29,7 +29,8 @@ public static class DataLoader
         return spec.Kind switch
         {
             DataSourceKind.Synthetic => LoadSynthetic(request, spec, progress),
-            DataSourceKind.Idx => IdxSource.Load(spec.Text, spec.Path!, request.ImageSize, request.Limit, progress, ct, chunkBytes),
+            DataSourceKind.Idx => IdxSource.Load(spec.Text, spec.Path!, request.ImageSize, request.Resize ?? ResizeMethods.DefaultFor(spec.Kind), request.Limit, progress, ct, chunkBytes,
+                files => CheckFilesStayInside(request.Environment, spec, files)),
             DataSourceKind.Folder => LoadPool(request, spec, List(() => FolderSource.List(spec.Path!), progress), progress, ct, chunkBytes),
             DataSourceKind.PetImages => LoadPool(request, spec,
                 List(() => PetImagesSource.List(spec.Path ?? request.Environment.PetImagesDirectory), progress), progress, ct, chunkBytes),
@@ -63,17 +64,19 @@ public static class DataLoader
     private static LabData LoadPool(DataRequest request, DataSourceSpec spec, SourceListing listing, Action<DataProgress>? progress,
         CancellationToken ct, int chunkBytes)
     {
+        CheckFilesStayInside(request.Environment, spec, listing.Files.Select(f => (f.RelativePath, f.FullPath)));
+        var resize = request.Resize ?? ResizeMethods.DefaultFor(spec.Kind);
         byte[] fingerprint = SourceFingerprint.Of(listing);
-        string cachePath = DecodeCache.PathFor(request.Environment.CacheDirectory, listing, request.ImageSize);
-        var pool = DecodeCache.TryRead(cachePath, listing, fingerprint, request.ImageSize, chunkBytes);
+        string cachePath = DecodeCache.PathFor(request.Environment.CacheDirectory, listing, request.ImageSize, resize);
+        var pool = DecodeCache.TryRead(cachePath, listing, fingerprint, request.ImageSize, resize, chunkBytes);
         if (pool is not null && pool.CanServe(request.Limit))
         {
             progress?.Invoke(new DataProgress("cache", pool.Images.Count, pool.Images.Count));
         }
         else
         {
-            pool = PoolDecoder.Decode(listing, request.ImageSize, request.Limit, progress, ct, chunkBytes);
-            TryWriteCache(cachePath, listing, fingerprint, pool);
+            pool = PoolDecoder.Decode(listing, request.ImageSize, resize, request.Limit, progress, ct, chunkBytes);
+            TryWriteCache(cachePath, listing, fingerprint, pool, resize);
         }
 
         var (images, skipped) = pool.Take(request.Limit);
@@ -82,12 +85,21 @@ public static class DataLoader
         return Split(spec.Text, listing.Classes, images, skipped, request.Seed, progress);
     }
 
+    /// <summary>With data roots (the dashboard), a file that is a link out of them, or sits under a linked folder,
+    /// refuses the whole source: training on it would also serve it back as a test image.</summary>
+    private static void CheckFilesStayInside(LabEnvironment environment, DataSourceSpec spec, IEnumerable<(string Shown, string FullPath)> files)
+    {
+        if (environment.DataRoots is not { } roots) return;
+        // DistillLab's own folder holds the downloaded photos (petimages without a path).
+        new DataRoots(roots.Append(environment.DataDirectory)).CheckFiles(spec.Text, files);
+    }
+
     // The cache only saves time: a read-only or full disk must not fail a run that has already decoded everything.
-    private static void TryWriteCache(string path, SourceListing listing, byte[] fingerprint, DecodedPool pool)
+    private static void TryWriteCache(string path, SourceListing listing, byte[] fingerprint, DecodedPool pool, ResizeMethod resize)
     {
         try
         {
-            DecodeCache.Write(path, listing, fingerprint, pool);
+            DecodeCache.Write(path, listing, fingerprint, pool, resize);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

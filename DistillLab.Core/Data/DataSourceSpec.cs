@@ -39,13 +39,13 @@ public sealed record DataSourceSpec(DataSourceKind Kind, string? Path, string Te
             case "idx": kind = DataSourceKind.Idx; break;
             case "petimages": kind = DataSourceKind.PetImages; break;
             default:
-                error = $"Unknown data source kind '{kindText}' in '{trimmed}'. Allowed: {Allowed}.";
+                error = $"Unknown data source kind '{Quote.Short(kindText)}' in '{Quote.Short(trimmed)}'. Allowed: {Allowed}.";
                 return false;
         }
 
         if (kind == DataSourceKind.Synthetic && pathText is not null)
         {
-            error = $"The synthetic source takes no path; got '{trimmed}'. Allowed: {Allowed}.";
+            error = $"The synthetic source takes no path; got '{Quote.Short(trimmed)}'. Allowed: {Allowed}.";
             return false;
         }
         bool needsPath = kind is DataSourceKind.Folder or DataSourceKind.Idx;
@@ -64,13 +64,19 @@ public sealed record DataSourceSpec(DataSourceKind Kind, string? Path, string Te
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
             {
-                error = $"The path '{pathText}' is not a valid path: {e.Message}";
+                error = $"The path '{Quote.Short(pathText)}' is not a valid path: {e.Message}";
                 return false;
             }
-            if (environment?.DataRoots is { } roots && !IsUnderAnyRoot(fullPath, roots))
+            if (environment?.DataRoots is { } roots)
             {
-                error = $"The path '{pathText}' is outside the allowed data folders. Allowed: a folder inside {string.Join(", ", roots.Select(r => $"'{System.IO.Path.GetFullPath(r)}'"))}.";
-                return false;
+                // Links are resolved before the check, and the source then reads the resolved path it was checked at.
+                var allowed = new DataRoots(roots);
+                if (allowed.Contain(fullPath) is not { } real)
+                {
+                    error = $"The path '{Quote.Short(pathText)}' is outside the allowed data folders (symbolic links are followed). Allowed: a folder inside {allowed.Describe()}.";
+                    return false;
+                }
+                fullPath = real;
             }
         }
 
@@ -81,21 +87,4 @@ public sealed record DataSourceSpec(DataSourceKind Kind, string? Path, string Te
     /// <summary>Like <see cref="TryParse(string, LabEnvironment?, out DataSourceSpec?, out string?)"/> but throws <see cref="DataSourceException"/>.</summary>
     public static DataSourceSpec Parse(string text, LabEnvironment? environment)
         => TryParse(text, environment, out var spec, out var error) ? spec : throw new DataSourceException(error);
-
-    // Both sides are full paths, so "root/../elsewhere" was already collapsed by GetFullPath; comparing
-    // against root + separator stops "/data-evil" from passing as inside "/data".
-    internal static bool IsUnderAnyRoot(string fullPath, IEnumerable<string> roots)
-    {
-        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()
-            ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        string path = System.IO.Path.TrimEndingDirectorySeparator(fullPath);
-        foreach (string root in roots)
-        {
-            string fullRoot = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(root));
-            if (path.Equals(fullRoot, comparison)
-                || path.StartsWith(fullRoot + System.IO.Path.DirectorySeparatorChar, comparison))
-                return true;
-        }
-        return false;
-    }
 }

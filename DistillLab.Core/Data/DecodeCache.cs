@@ -18,19 +18,21 @@ internal static class DecodeCache
     private static readonly byte[] startMagic = "DLCACHE\0"u8.ToArray();
     private static readonly byte[] endMagic = "DLCEND\0\0"u8.ToArray();
 
-    public static string PathFor(string cacheDirectory, SourceListing listing, int imageSize)
-        => Path.Combine(cacheDirectory, SourceFingerprint.CacheKey(listing, imageSize) + ".dlcache");
+    public static string PathFor(string cacheDirectory, SourceListing listing, int imageSize, ResizeMethod resize)
+        => Path.Combine(cacheDirectory, SourceFingerprint.CacheKey(listing, imageSize) + (resize == ResizeMethod.Smooth ? "" : "-lab") + ".dlcache");
 
-    private static string KeyText(SourceListing listing, int imageSize) => $"{listing.Filter}\n{listing.Root}\n{imageSize}";
+    // Smooth was the only method before the lab's resize existed: its key is unchanged, so those caches stay valid.
+    private static string KeyText(SourceListing listing, int imageSize, ResizeMethod resize) =>
+        $"{listing.Filter}\n{listing.Root}\n{imageSize}" + (resize == ResizeMethod.Smooth ? "" : "\nresize=lab");
 
     /// <summary>The cached pool, or null when the file is missing, stale, foreign or damaged.</summary>
-    public static DecodedPool? TryRead(string path, SourceListing listing, byte[] fingerprint, int imageSize,
+    public static DecodedPool? TryRead(string path, SourceListing listing, byte[] fingerprint, int imageSize, ResizeMethod resize,
         int chunkBytes = ImageSet.DefaultChunkBytes)
     {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return Read(stream, KeyText(listing, imageSize), fingerprint, listing.Classes, imageSize, chunkBytes);
+            return Read(stream, KeyText(listing, imageSize, resize), fingerprint, listing.Classes, imageSize, chunkBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException
                                       or ArgumentException or OverflowException or DecoderFallbackException)
@@ -87,14 +89,14 @@ internal static class DecodeCache
     }
 
     /// <summary>Writes the pool atomically: a temp file in the same folder, then a rename over the old one.</summary>
-    public static void Write(string path, SourceListing listing, byte[] fingerprint, DecodedPool pool)
+    public static void Write(string path, SourceListing listing, byte[] fingerprint, DecodedPool pool, ResizeMethod resize)
     {
         var images = pool.Images;
         var headerStream = new MemoryStream();
         using (var writer = new BinaryWriter(headerStream, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Version);
-            writer.Write(KeyText(listing, images.ImageSize));
+            writer.Write(KeyText(listing, images.ImageSize, resize));
             writer.Write(fingerprint);
             writer.Write(images.Channels);
             writer.Write(images.ImageSize);

@@ -18,51 +18,70 @@ internal static class IdxFile
         return null;
     }
 
-    public static (byte[] Data, int Count, int Rows, int Columns) ReadImages(string path)
+    public static (byte[] Data, int Count, int Rows, int Columns) ReadImages(string path) => Read(path, stream =>
     {
-        byte[] bytes = ReadMaybeGzipped(path);
-        Check(bytes, path, ImagesMagic, headerBytes: 16);
-        int count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
-        int rows = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8));
-        int columns = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12));
+        var header = ReadHeader(stream, path, ImagesMagic, headerBytes: 16);
+        int count = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
+        int rows = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(8));
+        int columns = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(12));
         if (count < 0 || rows <= 0 || columns <= 0 || rows > 4096 || columns > 4096)
             throw new DataSourceException($"The IDX image file '{path}' declares {count} images of {rows}x{columns}; expected a count >= 0 and sides between 1 and 4096.");
-        long expected = 16 + (long)count * rows * columns;
-        if (bytes.LongLength != expected)
-            throw new DataSourceException($"The IDX image file '{path}' declares {count} images of {rows}x{columns} ({expected} bytes with its header) but holds {bytes.LongLength} bytes.");
-        return (bytes[16..], count, rows, columns);
-    }
+        long body = (long)count * rows * columns;
+        var data = ReadBody(stream, path, 16, body, $"{count} images of {rows}x{columns}");
+        return (data, count, rows, columns);
+    });
 
-    public static byte[] ReadLabels(string path)
+    public static byte[] ReadLabels(string path) => Read(path, stream =>
     {
-        byte[] bytes = ReadMaybeGzipped(path);
-        Check(bytes, path, LabelsMagic, headerBytes: 8);
-        int count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
-        if (count < 0 || bytes.LongLength != 8L + count)
-            throw new DataSourceException($"The IDX label file '{path}' declares {count} labels ({8L + count} bytes with its header) but holds {bytes.LongLength} bytes.");
-        return bytes[8..];
-    }
+        var header = ReadHeader(stream, path, LabelsMagic, headerBytes: 8);
+        int count = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
+        if (count < 0)
+            throw new DataSourceException($"The IDX label file '{path}' declares {count} labels; expected a count >= 0.");
+        return ReadBody(stream, path, 8, count, $"{count} labels");
+    });
 
-    private static void Check(byte[] bytes, string path, int magic, int headerBytes)
+    private static byte[] ReadHeader(Stream stream, string path, int magic, int headerBytes)
     {
-        if (bytes.Length < headerBytes)
-            throw new DataSourceException($"The IDX file '{path}' is {bytes.Length} bytes long, shorter than its {headerBytes}-byte header.");
-        int actual = BinaryPrimitives.ReadInt32BigEndian(bytes);
+        var header = new byte[headerBytes];
+        int got = stream.ReadAtLeast(header, headerBytes, throwOnEndOfStream: false);
+        if (got < headerBytes)
+            throw new DataSourceException($"The IDX file '{path}' is {got} bytes long, shorter than its {headerBytes}-byte header.");
+        int actual = BinaryPrimitives.ReadInt32BigEndian(header);
         if (actual != magic)
             throw new DataSourceException($"The IDX file '{path}' has magic number {actual}; expected {magic} ({(magic == ImagesMagic ? "images: unsigned bytes, 3 dimensions" : "labels: unsigned bytes, 1 dimension")}).");
+        return header;
+    }
+
+    /// <summary>Reads exactly the body the header declares, and not a byte more: a small gzip that inflates to gigabytes
+    /// stops at the declared size (the header is read first, so memory follows what the file says it holds).</summary>
+    private static byte[] ReadBody(Stream stream, string path, int headerBytes, long declared, string what)
+    {
+        long expected = headerBytes + declared;
+        if (declared > Array.MaxLength)
+            throw new DataSourceException($"The IDX file '{path}' declares {what} ({expected:N0} bytes with its header); at most {Array.MaxLength:N0} bytes are supported.");
+        if (stream is FileStream plain && plain.Length != expected)
+            throw new DataSourceException($"The IDX file '{path}' declares {what} ({expected} bytes with its header) but holds {plain.Length} bytes.");
+        var data = new byte[declared];
+        int got = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (got < declared)
+            throw new DataSourceException($"The IDX file '{path}' declares {what} ({expected} bytes with its header) but holds {headerBytes + got} bytes.");
+        if (stream.ReadByte() >= 0)
+            throw new DataSourceException($"The IDX file '{path}' declares {what} ({expected} bytes with its header) but holds more.");
+        return data;
     }
 
     // Decided by content, not by name: mirrors hand out .gz files already unpacked and the reverse.
-    private static byte[] ReadMaybeGzipped(string path)
+    private static T Read<T>(string path, Func<Stream, T> read)
     {
         try
         {
-            byte[] raw = File.ReadAllBytes(path);
-            if (raw.Length < 2 || raw[0] != 0x1F || raw[1] != 0x8B) return raw;
-            using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
-            using var plain = new MemoryStream();
-            gzip.CopyTo(plain);
-            return plain.ToArray();
+            using var file = File.OpenRead(path);
+            Span<byte> magic = stackalloc byte[2];
+            bool gzipped = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+            file.Position = 0;
+            if (!gzipped) return read(file);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            return read(gzip);
         }
         catch (InvalidDataException e)
         {

@@ -12,11 +12,14 @@ internal static class IdxSource
 {
     private static readonly Configuration configuration = new() { MaxDegreeOfParallelism = 1 };
 
-    public static LabData Load(string sourceText, string dir, int imageSize, int? limit, Action<DataProgress>? progress, CancellationToken ct,
-        int chunkBytes = ImageSet.DefaultChunkBytes)
+    public static LabData Load(string sourceText, string dir, int imageSize, ResizeMethod resize, int? limit, Action<DataProgress>? progress, CancellationToken ct,
+        int chunkBytes = ImageSet.DefaultChunkBytes, Action<IEnumerable<(string Shown, string FullPath)>>? checkFiles = null)
     {
         if (!Directory.Exists(dir))
             throw new DataSourceException($"The IDX folder '{dir}' does not exist. An idx source needs train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz).");
+        var paths = new[] { ("train", "images-idx3"), ("train", "labels-idx1"), ("t10k", "images-idx3"), ("t10k", "labels-idx1") }
+            .Select(p => IdxFile.Find(dir, p.Item1, p.Item2)).OfType<string>();
+        checkFiles?.Invoke(paths.Select(p => (Path.GetFileName(p), p)));
         var (trainImages, trainLabels) = ReadPair(dir, "train");
         var (testImages, testLabels) = ReadPair(dir, "t10k");
         if (trainImages.Rows != testImages.Rows || trainImages.Columns != testImages.Columns)
@@ -34,8 +37,8 @@ internal static class IdxSource
         var throttle = new ProgressThrottle(progress, "decode");
         int total = poolCount + testImages.Count, done = 0;
         void Tick() => throttle.Report(Interlocked.Increment(ref done), total);
-        var pool = Convert(trainImages, trainLabels, 0, poolCount, imageSize, chunkBytes, Tick, ct);
-        var test = Convert(testImages, testLabels, 0, testImages.Count, imageSize, chunkBytes, Tick, ct);
+        var pool = Convert(trainImages, trainLabels, 0, poolCount, imageSize, resize, chunkBytes, Tick, ct);
+        var test = Convert(testImages, testLabels, 0, testImages.Count, imageSize, resize, chunkBytes, Tick, ct);
         var trainSet = pool.Select(Enumerable.Range(0, train).ToList());
         var validationSet = pool.Select(Enumerable.Range(train, validation).ToList());
         return new LabData(sourceText, classes, trainSet, validationSet, test, new SortedDictionary<string, int>());
@@ -55,7 +58,7 @@ internal static class IdxSource
     }
 
     private static ImageSet Convert((byte[] Data, int Count, int Rows, int Columns) source, byte[] labels,
-        int from, int count, int size, int chunkBytes, Action tick, CancellationToken ct)
+        int from, int count, int size, ResizeMethod resize, int chunkBytes, Action tick, CancellationToken ct)
     {
         int plane = size * size, sourceBytes = source.Rows * source.Columns;
         var labelsOfSet = labels.AsSpan(from, count).ToArray().Select(b => (int)b).ToArray();
@@ -67,6 +70,13 @@ internal static class IdxSource
             var target = set.ImageForWrite(i);
             if (source.Rows == size && source.Columns == size)
                 gray.CopyTo(target);
+            else if (resize == ResizeMethod.Lab)
+            {
+                using var image = Image.LoadPixelData<L8>(configuration, gray, source.Columns, source.Rows).CloneAs<Rgb24>(configuration);
+                TensorFlowResize.ToChw(image, size, target);
+                tick();
+                return; // all three planes written
+            }
             else
             {
                 using var image = Image.LoadPixelData<L8>(configuration, gray, source.Columns, source.Rows);

@@ -24,7 +24,7 @@ internal static class ImageFileDecoder
     };
 
     /// <summary>Decodes into <paramref name="chw"/> (3 * size * size bytes); returns a <see cref="SkipReasons"/> value, or null on success.</summary>
-    public static string? TryDecode(byte[] file, int size, byte[] chw)
+    public static string? TryDecode(byte[] file, int size, byte[] chw, ResizeMethod resize)
     {
         if (file.Length == 0) return SkipReasons.Empty;
         var format = Sniff(file);
@@ -42,6 +42,11 @@ internal static class ImageFileDecoder
             if ((long)info.Width * info.Height > MaxPixels) return SkipReasons.TooLarge;
 
             using var image = Image.Load<Rgb24>(configuration, file);
+            if (resize == ResizeMethod.Lab && (image.Width != size || image.Height != size))
+            {
+                TensorFlowResize.ToChw(image, size, chw);
+                return null;
+            }
             if (image.Width != size || image.Height != size)
                 image.Mutate(x => x.Resize(new ResizeOptions
                 {

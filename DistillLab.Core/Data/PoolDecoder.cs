@@ -10,8 +10,8 @@ internal static class PoolDecoder
     public const long MaxFileBytes = 256L << 20;
 
     /// <param name="chunkBytes">Chunk size of the resulting <see cref="ImageSet"/>; tests make it small.</param>
-    public static DecodedPool Decode(SourceListing listing, int imageSize, int? limit, Action<DataProgress>? progress, CancellationToken ct,
-        int chunkBytes = ImageSet.DefaultChunkBytes)
+    public static DecodedPool Decode(SourceListing listing, int imageSize, ResizeMethod resize, int? limit, Action<DataProgress>? progress,
+        CancellationToken ct, int chunkBytes = ImageSet.DefaultChunkBytes)
     {
         var files = listing.Files;
         bool jfifFilter = listing.Filter == PetImagesSource.Filter;
@@ -32,7 +32,7 @@ internal static class PoolDecoder
             Parallel.For(processed, end, options, i =>
             {
                 var buffer = new byte[imageBytes];
-                string? reason = DecodeOne(files[i], jfifFilter, imageSize, buffer);
+                string? reason = DecodeOne(files[i], jfifFilter, imageSize, resize, buffer);
                 if (reason is null) images[i] = buffer;
                 outcomes[i] = reason is null ? SkipReasons.Ok : SkipReasons.Code(reason);
                 throttle.Report(Interlocked.Increment(ref done), total);
@@ -53,7 +53,7 @@ internal static class PoolDecoder
         return new DecodedPool(outcomes[..cut], cut == files.Count, Gather(images, outcomes, cut, listing, imageSize, chunkBytes));
     }
 
-    private static string? DecodeOne(SourceFile file, bool jfifFilter, int imageSize, byte[] buffer)
+    private static string? DecodeOne(SourceFile file, bool jfifFilter, int imageSize, ResizeMethod resize, byte[] buffer)
     {
         if (file.SkipByName is { } byName) return byName;
         // Reading a huge file whole just to refuse it would cost the memory the pixel limit is there to save.
@@ -69,7 +69,7 @@ internal static class PoolDecoder
         }
         // TFDS filters before anything else, so an empty or PNG file named .jpg counts as no-jfif-header there.
         if (jfifFilter && !PetImagesSource.PassesJfifFilter(bytes)) return SkipReasons.NoJfifHeader;
-        return ImageFileDecoder.TryDecode(bytes, imageSize, buffer);
+        return ImageFileDecoder.TryDecode(bytes, imageSize, buffer, resize);
     }
 
     private static ImageSet Gather(byte[]?[] images, byte[] outcomes, int cut, SourceListing listing, int imageSize, int chunkBytes)

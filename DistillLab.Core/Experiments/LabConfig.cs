@@ -29,10 +29,20 @@ public sealed record LabConfig
     public int Seed { get; init; } = 42;
     /// <summary>auto | cpu | cuda.</summary>
     public string Device { get; init; } = "auto";
+    /// <summary>How photos are resized: lab (tf.image.resize's bilinear) or smooth (antialiased); null takes the
+    /// source's default (lab for petimages, smooth for other file sources). The synthetic set is drawn at size.</summary>
+    public string? Resize { get; init; }
     /// <summary>A saved teacher to reuse instead of training one (then TeacherEpochs may be 0).</summary>
     public string? TeacherPath { get; init; }
 
     public static readonly IReadOnlyList<string> Devices = ["auto", "cpu", "cuda"];
+
+    /// <summary>The resize method this run uses: <see cref="Resize"/>, or its data source's default. A method, not a
+    /// property, so it is not stored twice in the run's JSON.</summary>
+    public DistillLab.Core.Data.ResizeMethod EffectiveResize() =>
+        DistillLab.Core.Data.ResizeMethods.Parse(Resize)
+        ?? (DistillLab.Core.Data.DataSourceSpec.TryParse(Data, out var spec, out _)
+            ? DistillLab.Core.Data.ResizeMethods.DefaultFor(spec.Kind) : DistillLab.Core.Data.ResizeMethod.Smooth);
 
     /// <summary>Every problem with this config, one per field; empty when it is valid.</summary>
     public IReadOnlyList<ConfigError> Validate()
@@ -60,8 +70,10 @@ public sealed record LabConfig
             Add("batchSize", $"must be between 1 and 4096; got {BatchSize}.");
         if (!double.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 10)
             Add("learningRate", $"must be a number greater than 0 and at most 10; got {Format(LearningRate)}.");
+        if (Resize is not null && DistillLab.Core.Data.ResizeMethods.Parse(Resize) is null)
+            Add("resize", $"must be {DistillLab.Core.Data.ResizeMethods.Allowed}; got '{Quote.Short(Resize)}'.");
         if (!Devices.Contains(Device))
-            Add("device", $"must be one of {string.Join(", ", Devices)}; got '{Device}'.");
+            Add("device", $"must be one of {string.Join(", ", Devices)}; got '{Quote.Short(Device)}'.");
         return errors;
     }
 

@@ -42,7 +42,7 @@ public sealed class LabRunner(LabEnvironment environment)
         var teacherSpec = config.TeacherPath is { } path ? CheckTeacherCheckpoint(path, imageSize) : null;
 
         var clock = Stopwatch.StartNew();
-        var data = DataLoader.Load(new DataRequest(config.Data, imageSize, config.Limit, config.Seed, Environment),
+        var data = DataLoader.Load(new DataRequest(config.Data, imageSize, config.Limit, config.Seed, Environment, ResizeMethods.Parse(config.Resize)),
             onEvent, cancellationToken);
         if (teacherSpec is not null && teacherSpec.Classes != data.Classes.Count)
             throw new InvalidLabConfigException([new("teacherPath",

@@ -14,10 +14,10 @@ public static class ImageDecoder
 {
     /// <summary>Decodes exactly as the data pipeline does (JPEG/PNG only, identify before decode, bounded memory,
     /// RGB, size x size bilinear without keeping the aspect ratio); a refused file gets a message for the user.</summary>
-    public static ImageSet Decode(byte[] bytes, int imageSize)
+    public static ImageSet Decode(byte[] bytes, int imageSize, ResizeMethod resize)
     {
         var chw = new byte[3 * imageSize * imageSize];
-        var reason = ImageFileDecoder.TryDecode(bytes, imageSize, chw);
+        var reason = ImageFileDecoder.TryDecode(bytes, imageSize, chw, resize);
         if (reason is not null) throw new ImageRejectedException(Explain(reason));
         return new ImageSet(chw, [0], 3, imageSize);
     }

@@ -92,4 +92,45 @@ public class IdxSourceTests
         var error = Assert.Throws<DataSourceException>(() => Load($"idx:{temp.Path}/nowhere", temp.Environment()));
         Assert.Contains("does not exist", error.Message);
     }
+
+    /// <summary>A gzip of a valid header followed by <paramref name="zeros"/> zero bytes: tiny on disk, huge inflated.</summary>
+    private static byte[] GzipBomb(byte[] header, long zeros)
+    {
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(header);
+            var chunk = new byte[1 << 20];
+            for (long left = zeros; left > 0; left -= chunk.Length) gzip.Write(chunk, 0, (int)Math.Min(chunk.Length, left));
+        }
+        return packed.ToArray();
+    }
+
+    [Fact]
+    public void AGzipThatInflatesPastItsDeclaredSizeStopsThereWithoutHoldingTheRest()
+    {
+        using var temp = new TempFolder();
+        WriteIdx(temp, gzip: true);
+        // 20 labels declared, 300 MB of zeros behind them (about 300 KB packed).
+        byte[] header = TestImages.IdxLabels(20, i => (byte)(i % 3));
+        temp.Write("mnist/train-labels-idx1-ubyte.gz", GzipBomb(header, 300L << 20));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<DataSourceException>(() => Load($"idx:{temp.Path}/mnist", temp.Environment()));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("declares 20 labels", error.Message);
+        Assert.Contains("holds more", error.Message);
+        Assert.True(allocated < 32L << 20, $"reading allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void AGzipOfZerosIsRefusedByItsHeaderBeforeItIsInflated()
+    {
+        using var temp = new TempFolder();
+        WriteIdx(temp, gzip: true);
+        temp.Write("mnist/train-images-idx3-ubyte.gz", GzipBomb([], 300L << 20));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<DataSourceException>(() => Load($"idx:{temp.Path}/mnist", temp.Environment()));
+        Assert.Contains("magic number 0", error.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 32L << 20);
+    }
 }

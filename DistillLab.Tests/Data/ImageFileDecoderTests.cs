@@ -13,7 +13,7 @@ public class ImageFileDecoderTests
     private static (string? Reason, byte[] Chw) Decode(byte[] file)
     {
         var chw = new byte[3 * Plane];
-        return (ImageFileDecoder.TryDecode(file, Size, chw), chw);
+        return (ImageFileDecoder.TryDecode(file, Size, chw, ResizeMethod.Smooth), chw);
     }
 
     private static void AssertEveryPixel(byte[] chw, int r, int g, int b, int tolerance)

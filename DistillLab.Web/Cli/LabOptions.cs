@@ -24,6 +24,8 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
           --lr X                 Adam learning rate (default 0.001)
           --seed N               (default 42)
           --device D             auto (default) | cpu | cuda
+          --resize M             lab (tf.image.resize's bilinear; default for petimages) | smooth (antialiased;
+                                 default for folder and idx sources)
           --teacher PATH         reuse a saved teacher instead of training one
           --save-teacher PATH    save the trained teacher
           --out FILE             write the results as JSON
@@ -66,11 +68,12 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
                     case "--lr": config = config with { LearningRate = Number(option, Value()) }; break;
                     case "--seed": config = config with { Seed = Int(option, Value()) }; break;
                     case "--device": config = config with { Device = Value() }; break;
+                    case "--resize": config = config with { Resize = Value() }; break;
                     case "--teacher": config = config with { TeacherPath = Value() }; break;
                     case "--save-teacher": saveTeacher = Value(); break;
                     case "--out": outPath = Value(); break;
                     default:
-                        error = $"Unknown option '{option}'. Run 'lab --help' for the list of options.";
+                        error = $"Unknown option '{Core.Quote.Short(option)}'. Run 'lab --help' for the list of options.";
                         return null;
                 }
             }
@@ -116,9 +119,9 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
 
     private static int Int(string option, string text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value : throw new FormatException($"{option} must be a whole number; got '{text}'.");
+            ? value : throw new FormatException($"{option} must be a whole number; got '{Core.Quote.Short(text)}'.");
 
     private static double Number(string option, string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-            ? value : throw new FormatException($"{option} must be a number (e.g. 0.5); got '{text}'.");
+            ? value : throw new FormatException($"{option} must be a number (e.g. 0.5); got '{Core.Quote.Short(text)}'.");
 }

@@ -31,6 +31,8 @@ public static class DistillLabWebExtensions
         var services = builder.Services;
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+        services.AddHostedService<ExposureWarning>();
 
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunRegistry>();
@@ -60,6 +62,7 @@ public static class DistillLabWebExtensions
 
     public static WebApplication MapDistillLab(this WebApplication app)
     {
+        app.UseMiddleware<CrossSiteGuard>();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAntiforgery();

@@ -54,7 +54,8 @@ public sealed class PredictionService(RunStore store, RunArtifacts artifacts)
     {
         if (run.ImageSize is not { } size || !artifacts.HasModels(run.Id))
             throw new InvalidOperationException($"Run '{run.Id}' has no saved models; only completed runs can predict.");
-        var image = ImageDecoder.Decode(bytes, size);
+        // Resized as the run's training images were, or the models would see a picture unlike their data.
+        var image = ImageDecoder.Decode(bytes, size, run.Config.EffectiveResize());
         var classes = run.Data?.Classes ?? [];
         var (teacher, scratch, distilled) = artifacts.PredictUpload(run.Id, image);
         return new UploadPrediction(Answer(classes, teacher, null), Answer(classes, scratch, null), Answer(classes, distilled, null));

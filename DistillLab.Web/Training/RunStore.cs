@@ -14,9 +14,21 @@ public sealed class RunStore
 
     public RunStore(IOptions<DataOptions> data)
     {
-        Directory.CreateDirectory(data.Value.FullDirectory);
         DatabasePath = Path.Combine(data.Value.FullDirectory, "distilllab.db");
         connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = true }.ToString();
+        try
+        {
+            Directory.CreateDirectory(data.Value.FullDirectory);
+            CreateOrUpgrade();
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new DataFolderException(data.Value.FullDirectory, e);
+        }
+    }
+
+    private void CreateOrUpgrade()
+    {
         using var connection = Open();
         Execute(connection, """
             PRAGMA journal_mode = WAL;
