@@ -74,6 +74,21 @@ public sealed class ComparePageTests
     }
 
     [Fact]
+    public async Task ARunStillTrainingGainsPointsAsItsEpochsEnd()
+    {
+        await using var ctx = new ComponentTestContext();
+        Save(ctx.Store, Run("a", new LabConfig(), (0.9, 0.7, 0.75), distilled: History(0.55, epochs: 1, distilled: true)));
+        var page = Open(ctx, "compare?runs=a&metric=distillation_loss");
+        Assert.Single(page.FindComponent<CompareChart>().Instance.Curves[0].Points);
+
+        var second = History(0.55, epochs: 2, distilled: true)[1];
+        ctx.Store.AddEpoch("a", ModelRole.StudentDistilled, second);
+        ctx.Events.Publish(new EpochCompletedEvent("a", ModelRole.StudentDistilled, second));
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindComponent<CompareChart>().Instance.Curves[0].Points.Count));
+    }
+
+    [Fact]
     public async Task ARenameInAnotherTabRedrawsTheComparison()
     {
         await using var ctx = new ComponentTestContext();
