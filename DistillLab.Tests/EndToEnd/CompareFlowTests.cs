@@ -67,6 +67,16 @@ public sealed class CompareFlowTests
         await Assertions.Expect(compared).ToContainTextAsync("+3.6 points");
         await BrowserSession.ScreenshotAsync(page, "compare-2-chart-1280");
 
+        // Untick the baseline in the picker: the address follows, and alpha 0.3's scratch curve now stands alone.
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Runs to compare" }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "baseline (completed)" }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("runs=20250301-121000-bbbbbb,20250301-122000-cccccc$"));
+        await Assertions.Expect(chart.Locator(".legendtext").Filter(new() { HasText = "Scratch (run alpha 0.3)" })).ToHaveCountAsync(1);
+        await Assertions.Expect(chart.Locator(".scatterlayer .trace")).ToHaveCountAsync(4);
+        await page.GoBackAsync();
+        await Assertions.Expect(chart.Locator(".scatterlayer .trace")).ToHaveCountAsync(5);
+
         // The address is the comparison: opened again (another person, another tab) it shows the same.
         var shared = await browser.OpenAsync(new Uri(page.Url));
         await shared.SetViewportSizeAsync(390, 844);
