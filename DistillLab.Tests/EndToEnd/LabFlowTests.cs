@@ -73,9 +73,10 @@ public sealed class LabFlowTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs" }).ClickAsync();
         await Assertions.Expect(page.GetByText("completed").First).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Checkbox).First.CheckAsync();
-        var overlay = page.GetByRole(AriaRole.Figure, new() { Name = "Validation accuracy of the selected runs" });
-        await Assertions.Expect(overlay.Locator(".scatterlayer .trace")).ToHaveCountAsync(2);
         await BrowserSession.ScreenshotAsync(page, "4-runs");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Compare selected" }).ClickAsync();
+        var compared = page.GetByRole(AriaRole.Figure, new() { Name = "accuracy per epoch" });
+        await Assertions.Expect(compared.Locator(".scatterlayer .trace")).ToHaveCountAsync(2);
     }
 
     private static async Task Fill(IPage page, string label, string value)

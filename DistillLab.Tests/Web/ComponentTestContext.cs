@@ -28,6 +28,8 @@ public sealed class ComponentTestContext : BunitContext
         Services.AddSingleton(Registry);
         Services.AddSingleton(Events);
         Services.AddSingleton(new RunRequests(Registry, Events, dashboard, data));
+        Services.AddSingleton(new RunLabels(Registry, Events));
+        Services.AddSingleton(new RunArtifacts(data, dashboard, Store));
         Services.AddSingleton(new DatasetCatalog(data));
         var settings = download ?? new DownloadSettings();
         Downloads = new DatasetDownloads(() => new CatsDogsDataset(DownloadHttp, settings), data, NullLogger<DatasetDownloads>.Instance);

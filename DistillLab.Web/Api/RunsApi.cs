@@ -19,6 +19,7 @@ public static class RunsApi
         api.MapGet("/runs/export", Export);
         api.MapGet("/runs/{id}", (string id, RunRegistry runs) => runs.Get(id) is { } run ? Results.Ok(run) : NotFound(id));
         api.MapPost("/runs/{id}/cancel", Cancel);
+        api.MapPatch("/runs/{id}", RunLabelApi.Patch);
         api.MapDelete("/runs/{id}", Delete);
         api.MapGet("/runs/{id}/predictions", Predictions);
         api.MapGet("/runs/{id}/images/{index:int}.png", Image);
@@ -143,7 +144,8 @@ public static class RunsApi
         detail: $"Pictures of at most {limit / (1024 * 1024)} MB are accepted.");
 }
 
-/// <summary>POST /api/runs body: every field optional, defaults as in LabConfig; reuseTeacher is on unless switched off.</summary>
+/// <summary>POST /api/runs body: every field optional, defaults as in LabConfig; reuseTeacher is on unless switched off;
+/// name and notes label the run (checked by RunLabel).</summary>
 public sealed record RunConfigRequest
 {
     private static readonly LabConfig Defaults = new();
@@ -160,6 +162,8 @@ public sealed record RunConfigRequest
     public int? Seed { get; init; }
     public string? Device { get; init; }
     public bool? ReuseTeacher { get; init; }
+    public string? Name { get; init; }
+    public string? Notes { get; init; }
 
     public RunRequest ToRequest() => new(new LabConfig
     {
@@ -175,7 +179,7 @@ public sealed record RunConfigRequest
         LearningRate = LearningRate ?? Defaults.LearningRate,
         Seed = Seed ?? Defaults.Seed,
         Device = Device ?? Defaults.Device,
-    }, ReuseTeacher ?? true);
+    }, ReuseTeacher ?? true, Name, Notes);
 }
 
 /// <summary>A run in GET /api/runs.</summary>

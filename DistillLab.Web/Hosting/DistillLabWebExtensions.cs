@@ -38,6 +38,7 @@ public static class DistillLabWebExtensions
         services.AddSingleton<RunRegistry>();
         services.AddSingleton<RunArtifacts>();
         services.AddSingleton<RunRequests>();
+        services.AddSingleton<RunLabels>();
         services.AddSingleton<PredictionService>();
         services.AddSingleton<DatasetCatalog>();
         services.AddOptions<DownloadSettings>().BindConfiguration(DownloadSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();

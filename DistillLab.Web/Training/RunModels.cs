@@ -1,11 +1,13 @@
+using System.Text.Json.Serialization;
 using DistillLab.Core.Experiments;
 
 namespace DistillLab.Web.Training;
 
 public enum RunStatus { Queued, Running, Completed, Failed, Cancelled, Interrupted }
 
-/// <summary>What a user asks for: the lab config plus the service-level choice to reuse a trained teacher.</summary>
-public sealed record RunRequest(LabConfig Config, bool ReuseTeacher = true);
+/// <summary>What a user asks for: the lab config plus the service-level choice to reuse a trained teacher,
+/// and optionally a name and notes for the run (see <see cref="RunLabel"/>).</summary>
+public sealed record RunRequest(LabConfig Config, bool ReuseTeacher = true, string? Name = null, string? Notes = null);
 
 /// <summary>One model's part of a run: size, training history so far and, once tested, its test metrics.</summary>
 public sealed record ModelView(
@@ -40,7 +42,9 @@ public sealed record RunDetails(
     double? TotalSeconds,
     int? QueuePosition,
     string? Stage,
-    RunProgress? Progress)
+    RunProgress? Progress,
+    string? Name = null,
+    string? Notes = null)
 {
     public ModelView Model(ModelRole role) => role switch
     {
@@ -50,6 +54,12 @@ public sealed record RunDetails(
     };
 
     public bool IsActive => Status is RunStatus.Queued or RunStatus.Running;
+
+    /// <summary>How pages name the run: its name when it has one, else its id.</summary>
+    [JsonIgnore] public string DisplayName => Name ?? Id;
+
+    /// <summary>Distilled minus scratch test accuracy, as a fraction (0.042 = 4.2 points); null until both are tested.</summary>
+    public double? DistilledGain => StudentDistilled.TestAccuracy is { } d && StudentScratch.TestAccuracy is { } s ? d - s : null;
 }
 
 /// <summary>A run in the history list.</summary>

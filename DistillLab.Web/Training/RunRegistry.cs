@@ -62,6 +62,14 @@ public sealed class RunRegistry(RunStore store)
     }
 
     public bool IsActive(string id) => active.ContainsKey(id);
+
+    /// <summary>Stores a run's name and notes, also in the live state of an active run; false for an unknown id.</summary>
+    public bool SetLabel(string id, string? name, string? notes)
+    {
+        if (!store.SetLabel(id, name, notes)) return false;
+        Live(id)?.Update(s => s with { Name = name, Notes = notes });
+        return true;
+    }
 }
 
 /// <summary>A run the service is working on. Every change happens under one lock; readers take snapshots.</summary>

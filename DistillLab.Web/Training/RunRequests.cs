@@ -40,14 +40,15 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
 
     public SubmitResult Submit(RunRequest request)
     {
-        var errors = Validate(request.Config);
+        var (name, notes) = (RunLabel.Normalize(request.Name), RunLabel.Normalize(request.Notes));
+        var errors = Validate(request.Config).Concat(RunLabel.Validate(name, notes)).ToList();
         if (errors.Count > 0) return new SubmitResult(null, errors, false);
         lock (submitGate)
         {
             var id = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
             var empty = new ModelView(null, null, null, []);
             var run = new RunDetails(id, RunStatus.Queued, request.Config with { TeacherPath = null }, request.ReuseTeacher, DateTimeOffset.UtcNow,
-                null, null, null, null, null, null, null, empty, empty, empty, null, null, "queued", null);
+                null, null, null, null, null, null, null, empty, empty, empty, null, null, "queued", null, name, notes);
             // Recorded before it is queued (the training thread may dequeue it at once); a full queue takes it back out.
             registry.Add(run, TeacherKey(run.Config));
             if (!queue.Writer.TryWrite(id))

@@ -86,10 +86,23 @@ public sealed class RunStore
     private static string Time(DateTimeOffset? t) => t?.ToString("O") ?? "";
 
     public void Insert(RunDetails run, string teacherKey) => Execute("""
-        INSERT INTO runs (id, status, created, config, reuse_teacher, teacher_key)
-        VALUES ($id, $status, $created, $config, $reuse, $key)
+        INSERT INTO runs (id, status, created, config, reuse_teacher, teacher_key, name, notes)
+        VALUES ($id, $status, $created, $config, $reuse, $key, $name, $notes)
         """, ("$id", run.Id), ("$status", run.Status.ToString()), ("$created", Time(run.CreatedAt)),
-        ("$config", Json(run.Config)), ("$reuse", run.ReuseTeacher ? 1 : 0), ("$key", teacherKey));
+        ("$config", Json(run.Config)), ("$reuse", run.ReuseTeacher ? 1 : 0), ("$key", teacherKey),
+        ("$name", run.Name), ("$notes", run.Notes));
+
+    /// <summary>Replaces a run's name and notes (null clears); false for an unknown id.</summary>
+    public bool SetLabel(string id, string? name, string? notes)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE runs SET name = $name, notes = $notes WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
+        command.Parameters.AddWithValue("$notes", (object?)notes ?? DBNull.Value);
+        return command.ExecuteNonQuery() > 0;
+    }
 
     /// <summary>Writes everything but the epochs (which are appended as they complete).</summary>
     public void Update(RunDetails run)
@@ -184,7 +197,8 @@ public sealed class RunStore
             StudentScratch: results?.StudentScratch ?? empty,
             StudentDistilled: results?.StudentDistilled ?? empty,
             TotalSeconds: Col("total_seconds") is double total ? total : null,
-            QueuePosition: null, Stage: null, Progress: null);
+            QueuePosition: null, Stage: null, Progress: null,
+            Name: Text("name"), Notes: Text("notes"));
     }
 
     /// <summary>Every run, newest first, without epoch histories.</summary>

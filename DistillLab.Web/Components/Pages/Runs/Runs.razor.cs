@@ -1,10 +1,12 @@
+using DistillLab.Web.Components.Pages.Compare;
 using DistillLab.Web.Training;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace DistillLab.Web.Components.Pages.Runs;
 
-/// <summary>Every run with its settings and test accuracies; select runs to overlay their validation curves or export them; delete.</summary>
+/// <summary>Every run with its settings and test accuracies, sortable; name runs and add notes; select runs to
+/// compare or export them; delete.</summary>
 public partial class Runs : IDisposable
 {
     [Inject] private RunRegistry Registry { get; set; } = default!;
@@ -14,7 +16,8 @@ public partial class Runs : IDisposable
     [Inject] private IDialogService Dialogs { get; set; } = default!;
 
     private IReadOnlyList<RunDetails> runs = [];
-    private readonly HashSet<string> selected = [];
+    // In the order they were ticked: the Compare page colours runs in this order.
+    private readonly List<string> selected = [];
     private IDisposable? subscription;
 
     protected override void OnInitialized() => runs = Registry.List();
@@ -24,30 +27,38 @@ public partial class Runs : IDisposable
         if (firstRender) subscription = Events.Subscribe(OnEvent);
     }
 
-    // Status changes only: batch progress and epochs do not change this table.
+    // Status and name changes only: batch progress and epochs do not change this table.
     private Task OnEvent(RunEvent e) => e is BatchProgressEvent or EpochCompletedEvent
         ? Task.CompletedTask
         : InvokeAsync(() => { runs = Registry.List(); StateHasChanged(); });
 
     private void Toggle(string id, bool on)
     {
-        if (on) selected.Add(id); else selected.Remove(id);
+        selected.Remove(id);
+        if (on) selected.Add(id);
     }
 
-    private List<RunDetails> SelectedRuns() => runs.Where(r => selected.Contains(r.Id)).Select(r => Registry.Get(r.Id)).OfType<RunDetails>().ToList();
+    private string CompareUrl => "/" + CompareSelection.Url(selected);
 
     private string ExportUrl(string format) => $"/api/runs/export?format={format}&ids={string.Join(',', selected)}";
 
+    private async Task EditLabel(RunDetails run)
+    {
+        var parameters = new DialogParameters<RunLabelDialog> { { d => d.Run, run } };
+        var dialog = await Dialogs.ShowAsync<RunLabelDialog>($"Name and notes of run {run.Id}", parameters,
+            new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Small, FullWidth = true });
+        // The dialog saves through RunLabels, whose RunChangedEvent refreshes this table and every other open tab.
+        await dialog.Result;
+    }
+
     private async Task Delete(RunDetails run)
     {
-        bool? yes = await Dialogs.ShowMessageBoxAsync("Delete run", $"Delete run {run.Id}, its saved models and predictions?", yesText: "Delete", cancelText: "Keep");
+        bool? yes = await Dialogs.ShowMessageBoxAsync("Delete run", $"Delete run {run.DisplayName}, its saved models and predictions?", yesText: "Delete", cancelText: "Keep");
         if (yes != true) return;
         if (Requests.Delete(run.Id, Artifacts) == DeleteResult.Active) return;
         selected.Remove(run.Id);
         runs = Registry.List();
     }
-
-    private static string Percent(double? v) => v is { } x ? $"{x * 100:0.0} %" : "—";
 
     private static string Duration(RunDetails r) => r.StartedAt is { } s && r.FinishedAt is { } f
         ? (f - s).TotalSeconds < 120 ? $"{(f - s).TotalSeconds:0} s" : $"{(f - s).TotalMinutes:0.0} min"

@@ -1,0 +1,34 @@
+using DistillLab.Core.Experiments;
+using DistillLab.Web.Training;
+
+namespace DistillLab.Tests.Web;
+
+/// <summary>Finished runs with chosen settings, histories and test accuracies, for the Compare and Runs tests.</summary>
+public static class CompareRuns
+{
+    /// <summary>Epochs whose accuracies climb from <paramref name="start"/>: different starts give different curves.</summary>
+    public static List<EpochMetrics> History(double start, int epochs = 3, bool distilled = false) =>
+        Enumerable.Range(1, epochs).Select(e => new EpochMetrics(e, start + 0.05 * e, 1.0 / e, start + 0.04 * e, 1.1 / e, 2.0, 100,
+            distilled ? 0.9 / e : null, distilled ? 0.4 / e : null)).ToList();
+
+    public static RunDetails Run(string id, LabConfig config, (double Teacher, double Scratch, double Distilled) accuracy,
+        List<EpochMetrics>? teacher = null, List<EpochMetrics>? scratch = null, List<EpochMetrics>? distilled = null, string? name = null)
+    {
+        var at = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        return new RunDetails(id, RunStatus.Completed, config, true, at, at, at.AddMinutes(1), null, null, 64, "cpu", null,
+            new ModelView(1000, accuracy.Teacher, 0.3, teacher ?? History(0.6)),
+            new ModelView(100, accuracy.Scratch, 0.5, scratch ?? History(0.5)),
+            new ModelView(100, accuracy.Distilled, 0.4, distilled ?? History(0.55, distilled: true)),
+            60, null, null, null, Name: name);
+    }
+
+    /// <summary>Stores the run as the service would: the row, then every epoch.</summary>
+    public static RunDetails Save(RunStore store, RunDetails run)
+    {
+        store.Insert(run, "key");
+        store.Update(run);
+        foreach (var role in ModelRoles.All)
+            foreach (var epoch in run.Model(role).History) store.AddEpoch(run.Id, role, epoch);
+        return run;
+    }
+}
