@@ -40,7 +40,9 @@ public partial class Runs : IDisposable
 
     private async Task Delete(RunDetails run)
     {
-        bool? yes = await Dialogs.ShowMessageBoxAsync("Delete run", $"Delete run {run.Id}, its saved models and predictions?", yesText: "Delete", cancelText: "Keep");
+        // Cancel is the first button and takes the focus, so Enter does not delete by accident; Esc closes like Cancel.
+        bool? yes = await Dialogs.ShowMessageBoxAsync("Delete run", $"Delete run {run.Id}, its saved models and predictions?", yesText: "Delete", cancelText: "Cancel",
+            options: new DialogOptions { CloseOnEscapeKey = true, DefaultFocus = DefaultFocus.FirstChild });
         if (yes != true) return;
         if (Requests.Delete(run.Id, Artifacts) == DeleteResult.Active) return;
         selected.Remove(run.Id);
