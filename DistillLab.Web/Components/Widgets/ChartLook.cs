@@ -12,14 +12,14 @@ public static class ChartLook
         Responsive = true,
         DisplayLogo = false,
         DisplayModeBar = Plotly.Blazor.ConfigLib.DisplayModeBarEnum.True,
-        // Zoom, pan, "reset axes" and a PNG download stay: few enough to leave the left-aligned title room on a phone.
-        ModeBarButtonsToRemove = new[] { "select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d" },
+        // Zoom, pan and "reset axes" stay: few enough to leave the left-aligned title room on a phone.
+        ModeBarButtonsToRemove = new[] { "select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d", "toImage" },
     };
 
     public static Plotly.Blazor.Layout Layout(string title, string yTitle, (double Min, double Max)? yRange) => new()
     {
         Title = new Title { Text = title, X = 0, XRef = Plotly.Blazor.LayoutLib.TitleLib.XRefEnum.Paper, XAnchor = Plotly.Blazor.LayoutLib.TitleLib.XAnchorEnum.Left,
-            Font = new Plotly.Blazor.LayoutLib.TitleLib.Font { Size = 15 } },
+            Font = new Plotly.Blazor.LayoutLib.TitleLib.Font { Size = 14 } },
         Height = 360,
         Margin = new Margin { L = 50, R = 10, T = 40, B = 40 },
         HoverMode = HoverModeEnum.XUnified,

@@ -1,3 +1,4 @@
+using DistillLab.Web.Components.Widgets;
 using DistillLab.Web.Training;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -40,10 +41,7 @@ public partial class Runs : IDisposable
 
     private async Task Delete(RunDetails run)
     {
-        // Cancel is the first button and takes the focus, so Enter does not delete by accident; Esc closes like Cancel.
-        bool? yes = await Dialogs.ShowMessageBoxAsync("Delete run", $"Delete run {run.Id}, its saved models and predictions?", yesText: "Delete", cancelText: "Cancel",
-            options: new DialogOptions { CloseOnEscapeKey = true, DefaultFocus = DefaultFocus.FirstChild });
-        if (yes != true) return;
+        if (!await ConfirmDialog.AskAsync(Dialogs, "Delete run", $"Delete run {run.Id}, its saved models and predictions?", "Delete")) return;
         if (Requests.Delete(run.Id, Artifacts) == DeleteResult.Active) return;
         selected.Remove(run.Id);
         runs = Registry.List();
