@@ -141,6 +141,28 @@ public sealed class LabPageComponentTests
     }
 
     [Fact]
+    public async Task AChartWhosePlotCannotBeDrawnRetriesThenSaysSoWithoutEndingTheCircuit()
+    {
+        await using var ctx = new ComponentTestContext();
+        var log = new ServerLog();
+        ctx.Services.AddSingleton<ILoggerFactory>(new LoggerFactory([log]));
+        var plotly = ctx.JSInterop.SetupModule("./_content/Plotly.Blazor/plotly-interop-7.2.0.js");
+        plotly.SetupVoid("newPlot", _ => true).SetException(new JSException("newPlot failed"));
+        var run = ctx.Services.GetRequiredService<RunRequests>().Submit(new RunRequest(new LabConfig())).Run!;
+
+        // PlotlyChart's own newPlot (in its first render, beyond MetricsChart's reach) fails every time: without the
+        // boundary the exception would end the circuit; with it the chart is re-created three times, then gives up.
+        var chart = ctx.Render<MetricsChart>(p => p
+            .Add(c => c.RunId, run.Id)
+            .Add(c => c.Title, "Accuracy")
+            .Add(c => c.Series, ChartSeries.Accuracy(ModelRole.Teacher)));
+        chart.WaitForAssertion(() => Assert.Contains("could not be drawn", chart.Find(".chart-failed").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Equal(4, plotly.Invocations.Count(i => i.Identifier == "newPlot"));
+        Assert.Equal(3, log.Entries.Count(e => e.Level == LogLevel.Warning && e.Category.EndsWith("ChartErrorBoundary")));
+        Assert.Single(log.Entries, e => e.Level == LogLevel.Error && e.Category.EndsWith("ChartErrorBoundary"));
+    }
+
+    [Fact]
     public async Task AFailedDownloadShowsAShortMessageWithTheFullOneUnderDetails()
     {
         var zip = PetImagesZipFixture.Shared;
