@@ -186,6 +186,9 @@ public sealed class LabPageComponentTests
         var offline = new DownloadFailedException("Download of https://download.microsoft.com/very/long/path/kagglecatsanddogs_5340.zip failed 6 times in a row without progress; 0 of 824,887,076 bytes are kept in '/data/cats_vs_dogs/kagglecatsanddogs_5340.zip.part' for the next try. Last error: Name or service not known (download.microsoft.com:443)",
             new HttpRequestException("Name or service not known (download.microsoft.com:443)"));
         Assert.Equal("Download failed: Name or service not known (download.microsoft.com:443).", DatasetDownloads.Summarize(offline));
+        var refused = new DownloadFailedException("Download of http://127.0.0.1:9/x.zip failed 6 times in a row. Last error: Connection refused (127.0.0.1:9)",
+            new HttpRequestException("Connection refused (127.0.0.1:9)", new System.Net.Sockets.SocketException(111)));
+        Assert.Equal("Download failed: Connection refused (127.0.0.1:9).", DatasetDownloads.Summarize(refused));
         Assert.True(DatasetDownloads.Summarize(new InvalidOperationException(new string('x', 500))).Length <= 140);
     }
 

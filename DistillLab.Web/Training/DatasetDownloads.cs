@@ -140,9 +140,14 @@ public sealed class DatasetDownloads : IDisposable
     /// at most one sentence of about 120 characters.</summary>
     internal static string Summarize(Exception e)
     {
-        var root = e;
-        while (root.InnerException is not null) root = root.InnerException;
-        var reason = root.Message.Trim();
+        var chain = new List<Exception>();
+        for (var x = e; x is not null; x = x.InnerException) chain.Add(x);
+        // The outermost exception tells the whole story (URL, bytes kept, .part path); the summary names the cause: the
+        // innermost exception, or its parent when that repeats it with more detail ("Connection refused (127.0.0.1:9)"
+        // from HttpRequestException rather than the socket's bare "Connection refused").
+        int at = chain.Count - 1;
+        while (at > 1 && chain[at - 1].Message.Contains(chain[at].Message, StringComparison.Ordinal)) at--;
+        var reason = chain[at].Message.Trim();
         int stop = reason.IndexOf(". ", StringComparison.Ordinal);
         if (stop > 0) reason = reason[..stop];
         if (reason.Length > 120) reason = reason[..117] + "...";
