@@ -31,13 +31,30 @@ public sealed class BrowserSession : IAsyncDisposable
         return session;
     }
 
-    public async Task<IPage> OpenAsync(Uri url)
+    public async Task<IPage> OpenAsync(Uri url, int width = 1500, int height = 1100)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         await page.GotoAsync(url.ToString());
         return page;
+    }
+
+    /// <summary>The page is prerendered; wait until the circuit answers (a changed field reaches the server and the estimate changes).</summary>
+    public static async Task WaitForInteractiveAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await page.WaitForTimeoutAsync(500);
+        var estimate = page.GetByRole(AriaRole.Status, new() { Name = "Estimate" });
+        await Assertions.Expect(estimate).ToBeVisibleAsync();
+        for (int attempt = 0; attempt < 60; attempt++)
+        {
+            var before = await estimate.TextContentAsync();
+            await page.GetByLabel("Teacher epochs", new() { Exact = true }).FillAsync("9");
+            await page.WaitForTimeoutAsync(300);
+            if (await estimate.TextContentAsync() != before) break;
+        }
+        await page.GetByLabel("Teacher epochs", new() { Exact = true }).FillAsync("8");
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>

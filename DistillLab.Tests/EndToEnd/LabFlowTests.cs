@@ -14,7 +14,7 @@ public sealed class LabFlowTests
         var data = host.CreateImageFolder();
         await using var browser = await BrowserSession.StartAsync();
         var page = await browser.OpenAsync(host.BaseAddress);
-        await WaitForInteractiveAsync(page);
+        await BrowserSession.WaitForInteractiveAsync(page);
 
         // Alpha with the slider, by keyboard: 0.05 + 15 steps of 0.01.
         var alpha = page.GetByRole(AriaRole.Slider, new() { Name = "Alpha" });
@@ -24,6 +24,7 @@ public sealed class LabFlowTests
 
         await page.GetByLabel("Data source").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = data }).Or(page.GetByText(data)).First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "More settings" }).ClickAsync();
         await Fill(page, "Image size (px)", "46");
         await Fill(page, "Limit (images)", "60");
         await Fill(page, "Teacher epochs", "1");
@@ -40,16 +41,18 @@ public sealed class LabFlowTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
 
         // Every model's curves gain a point: 3 models x (train + validation) on the accuracy and loss charts.
-        var accuracy = page.GetByRole(AriaRole.Figure, new() { Name = "Accuracy (train dashed, validation solid)" });
+        var accuracy = page.GetByRole(AriaRole.Figure, new() { Name = "Accuracy", Exact = true });
         await Assertions.Expect(accuracy).ToHaveAttributeAsync("data-points", "6", new() { Timeout = 120_000 });
-        await Assertions.Expect(page.GetByRole(AriaRole.Figure, new() { Name = "Loss (train dashed, validation solid)" })).ToHaveAttributeAsync("data-points", "6");
+        await Assertions.Expect(page.GetByRole(AriaRole.Figure, new() { Name = "Loss (cross-entropy)" })).ToHaveAttributeAsync("data-points", "6");
+        // The distilled student's combined loss and its two terms: 3 series x 1 epoch.
+        await Assertions.Expect(page.GetByRole(AriaRole.Figure, new() { Name = "Distilled student: combined loss" })).ToHaveAttributeAsync("data-points", "3");
         await Assertions.Expect(page.GetByText("Distilled − scratch")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(accuracy.Locator(".scatterlayer .trace")).ToHaveCountAsync(6);
-        var labPlot = page.GetByRole(AriaRole.Figure, new() { Name = "Training vs validation accuracy: distilled vs scratch" });
+        var labPlot = page.GetByRole(AriaRole.Figure, new() { Name = "Distilled vs scratch accuracy" });
         await Assertions.Expect(labPlot.Locator(".scatterlayer .trace")).ToHaveCountAsync(4);
         await Assertions.Expect(page.GetByRole(AriaRole.Status, new() { Name = "Run status" })).ToHaveTextAsync("completed");
         await BrowserSession.ScreenshotAsync(page, "2-lab-finished");
-        await Assertions.Expect(otherTab.GetByRole(AriaRole.Figure, new() { Name = "Accuracy (train dashed, validation solid)" }))
+        await Assertions.Expect(otherTab.GetByRole(AriaRole.Figure, new() { Name = "Accuracy", Exact = true }))
             .ToHaveAttributeAsync("data-points", "6");
         await Assertions.Expect(otherTab.GetByRole(AriaRole.Status, new() { Name = "Run status" })).ToHaveTextAsync("completed");
 
@@ -68,6 +71,10 @@ public sealed class LabFlowTests
         await Assertions.Expect(yours).ToBeVisibleAsync();
         foreach (var model in new[] { "Teacher", "Distilled", "Scratch" })
             await Assertions.Expect(yours.GetByLabel($"{model} prediction")).ToContainTextAsync("%");
+        // Shown as the models saw it: stretched to the run's 46 px.
+        var seen = yours.GetByRole(AriaRole.Img);
+        await Assertions.Expect(seen).ToHaveAttributeAsync("alt", new System.Text.RegularExpressions.Regex("as the models saw it, 46 × 46 pixels"));
+        Assert.Equal(46, await seen.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : -1"));
         await BrowserSession.ScreenshotAsync(page, "3-predictions");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs" }).ClickAsync();
@@ -84,22 +91,5 @@ public sealed class LabFlowTests
         var field = page.GetByLabel(label, new() { Exact = true });
         await field.FillAsync(value);
         await field.PressAsync("Tab");
-    }
-
-    /// <summary>The page is prerendered; wait until the circuit answers (a slider change reaches the server and back).</summary>
-    private static async Task WaitForInteractiveAsync(IPage page)
-    {
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
-        await page.WaitForTimeoutAsync(500);
-        var estimate = page.GetByRole(AriaRole.Status, new() { Name = "Estimate" });
-        await Assertions.Expect(estimate).ToBeVisibleAsync();
-        for (int attempt = 0; attempt < 60; attempt++)
-        {
-            var before = await estimate.TextContentAsync();
-            await page.GetByLabel("Teacher epochs", new() { Exact = true }).FillAsync("9");
-            await page.WaitForTimeoutAsync(300);
-            if (await estimate.TextContentAsync() != before) break;
-        }
-        await page.GetByLabel("Teacher epochs", new() { Exact = true }).FillAsync("8");
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -42,11 +43,15 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>What the server logged (Warning and up unless the settings lower Logging:LogLevel:Default).</summary>
+    public ServerLog Log { get; } = new();
+
     public static readonly JsonSerializerOptions Json = JsonDefaults.Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
         if (engine is not null)
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(engine)));
     }

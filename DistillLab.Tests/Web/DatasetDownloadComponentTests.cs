@@ -57,7 +57,7 @@ public sealed class DatasetDownloadComponentTests
         var popovers = ctx.Render<MudPopoverProvider>();
         var form = ctx.Render<RunForm>();
         form.Find(".mud-select .mud-input-control").MouseDown();
-        popovers.WaitForAssertion(() => Assert.Contains("petimages (? images)", popovers.Markup));
+        popovers.WaitForAssertion(() => Assert.Contains("petimages (download first)", popovers.Markup));
 
         form.FindAll("button").Single(b => b.TextContent.Contains("Download Cats vs Dogs")).Click();
         form.WaitForAssertion(() => Assert.Contains("Cats vs Dogs is downloaded", form.Markup), TimeSpan.FromSeconds(20));

@@ -108,6 +108,10 @@ public sealed class RealRunTests(RealRunFixture fixture) : IClassFixture<RealRun
         var answer = JsonSerializer.Deserialize<UploadPrediction>(text, DashboardHost.Json)!;
         Assert.Contains(answer.StudentDistilled.Label, new[] { "cat", "dog" });
         Assert.InRange(answer.Teacher.Confidence, 0.5, 1);
+        // The picture comes back as the models saw it: a PNG at the run's image size (the upload is 40 px, the run 46).
+        Assert.StartsWith("data:image/png;base64,", answer.SeenAs);
+        using var seen = SixLabors.ImageSharp.Image.Load(Convert.FromBase64String(answer.SeenAs["data:image/png;base64,".Length..]));
+        Assert.Equal((46, 46), (seen.Width, seen.Height));
     }
 
     [Fact]

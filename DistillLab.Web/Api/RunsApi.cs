@@ -29,6 +29,7 @@ public static class RunsApi
             .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = uploadLimit });
         api.MapGet("/datasets", (DatasetCatalog catalog) => catalog.List());
         api.MapDatasetDownloadApi();
+        api.MapSyntheticSamplesApi();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         return app;
     }

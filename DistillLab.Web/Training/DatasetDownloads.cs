@@ -11,7 +11,10 @@ public enum DownloadState { Idle, Downloading, Verifying, Extracting, Done, Fail
 /// <param name="Progress">The latest report of the current (or last) download; null before the first.</param>
 /// <param name="Message">Why it failed or that it was cancelled; null otherwise.</param>
 /// <param name="CanResume">A .part file is waiting: the next start continues it with a Range request.</param>
-public sealed record DownloadStatus(DownloadState State, bool Present, DownloadProgress? Progress, string? Message, bool CanResume, string SizeText)
+/// <param name="Summary">The message in one short sentence for the page's card (the full one can run to several lines
+/// with the URL and the .part path); null when there is no message.</param>
+public sealed record DownloadStatus(DownloadState State, bool Present, DownloadProgress? Progress, string? Message, bool CanResume, string SizeText,
+    string? Summary = null)
 {
     public bool IsActive => State is DownloadState.Downloading or DownloadState.Verifying or DownloadState.Extracting;
 }
@@ -29,6 +32,7 @@ public sealed class DatasetDownloads : IDisposable
     private DownloadState state = DownloadState.Idle;
     private DownloadProgress? progress;
     private string? message;
+    private string? summary;
     private CancellationTokenSource? cancel;
     private Task? worker;
 
@@ -54,7 +58,7 @@ public sealed class DatasetDownloads : IDisposable
         {
             lock (gate)
                 return new DownloadStatus(state, CatsDogsDataset.IsPresent(Folder), progress, message,
-                    state is not (DownloadState.Downloading or DownloadState.Verifying or DownloadState.Extracting) && File.Exists(PartFile), SizeText);
+                    state is not (DownloadState.Downloading or DownloadState.Verifying or DownloadState.Extracting) && File.Exists(PartFile), SizeText, summary);
         }
     }
 
@@ -69,6 +73,7 @@ public sealed class DatasetDownloads : IDisposable
             state = DownloadState.Downloading;
             progress = null;
             message = null;
+            summary = null;
             var token = cancel.Token;
             // RunAsync catches everything: every outcome ends in a state the page and the API show.
             worker = Task.Run(() => RunAsync(token));
@@ -98,7 +103,7 @@ public sealed class DatasetDownloads : IDisposable
     private async Task RunAsync(CancellationToken ct)
     {
         DownloadState end;
-        string? text = null;
+        string? text = null, shortText = null;
         try
         {
             log.LogInformation("Downloading Cats vs Dogs into {Folder}", Folder);
@@ -112,20 +117,41 @@ public sealed class DatasetDownloads : IDisposable
         {
             end = DownloadState.Cancelled;
             text = "Download cancelled; the bytes received are kept and the next start resumes from there.";
+            shortText = "Download cancelled; Resume continues where it stopped.";
             log.LogInformation("Cats vs Dogs download cancelled");
         }
         catch (Exception e)
         {
             end = DownloadState.Failed;
             text = e.Message;
+            shortText = Summarize(e);
             log.LogError(e, "Cats vs Dogs download failed");
         }
         lock (gate)
         {
             state = end;
             message = text;
+            summary = shortText;
         }
         Notify();
+    }
+
+    /// <summary>"Download failed: " and the root cause (e.g. "Name or service not known (download.microsoft.com:443)"),
+    /// at most one sentence of about 120 characters.</summary>
+    internal static string Summarize(Exception e)
+    {
+        var chain = new List<Exception>();
+        for (var x = e; x is not null; x = x.InnerException) chain.Add(x);
+        // The outermost exception tells the whole story (URL, bytes kept, .part path); the summary names the cause: the
+        // innermost exception, or its parent when that repeats it with more detail ("Connection refused (127.0.0.1:9)"
+        // from HttpRequestException rather than the socket's bare "Connection refused").
+        int at = chain.Count - 1;
+        while (at > 1 && chain[at - 1].Message.Contains(chain[at].Message, StringComparison.Ordinal)) at--;
+        var reason = chain[at].Message.Trim();
+        int stop = reason.IndexOf(". ", StringComparison.Ordinal);
+        if (stop > 0) reason = reason[..stop];
+        if (reason.Length > 120) reason = reason[..117] + "...";
+        return $"Download failed: {reason.TrimEnd('.')}.";
     }
 
     private void OnProgress(DownloadProgress value)

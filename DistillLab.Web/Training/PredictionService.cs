@@ -33,7 +33,8 @@ public sealed record ImagePrediction(int Index, string ImageUrl, string TrueLabe
 
 public sealed record PredictionPage(string RunId, string Filter, int Matching, int Stored, IReadOnlyList<ImagePrediction> Images);
 
-public sealed record UploadPrediction(ModelAnswer Teacher, ModelAnswer StudentScratch, ModelAnswer StudentDistilled);
+/// <param name="SeenAs">The picture as the models saw it (decoded and stretched to the run's image size), as a PNG data URL.</param>
+public sealed record UploadPrediction(ModelAnswer Teacher, ModelAnswer StudentScratch, ModelAnswer StudentDistilled, string SeenAs);
 
 /// <summary>Test-set predictions stored with each finished run, and predictions for an uploaded picture.</summary>
 public sealed class PredictionService(RunStore store, RunArtifacts artifacts)
@@ -58,7 +59,8 @@ public sealed class PredictionService(RunStore store, RunArtifacts artifacts)
         var image = ImageDecoder.Decode(bytes, size, run.Config.EffectiveResize());
         var classes = run.Data?.Classes ?? [];
         var (teacher, scratch, distilled) = artifacts.PredictUpload(run.Id, image);
-        return new UploadPrediction(Answer(classes, teacher, null), Answer(classes, scratch, null), Answer(classes, distilled, null));
+        var seenAs = "data:image/png;base64," + Convert.ToBase64String(ImageDecoder.ToPng(image.Image(0), size));
+        return new UploadPrediction(Answer(classes, teacher, null), Answer(classes, scratch, null), Answer(classes, distilled, null), seenAs);
     }
 
     private static string Name(IReadOnlyList<string> classes, int label) => label < classes.Count ? classes[label] : label.ToString();

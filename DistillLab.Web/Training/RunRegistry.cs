@@ -32,6 +32,16 @@ public sealed class RunRegistry(RunStore store)
         return stored.Select(r => active.TryGetValue(r.Id, out var live) ? live.Snapshot(QueuePosition(r.Id)) : r).ToList();
     }
 
+    /// <summary>The runs waiting for their turn, first to start first, each with its QueuePosition.</summary>
+    public IReadOnlyList<RunDetails> Queue() =>
+        active.Values.Where(r => !r.IsRunning && !r.CancelRequested).OrderBy(r => r.CreatedAt)
+            .Select((r, at) => r.Snapshot(at + 1)).Where(r => r.Status == RunStatus.Queued).ToList();
+
+    /// <summary>Where a waiting run stands counting the one that trains: 1 = next to train when nothing runs,
+    /// 2 = first in the queue behind a running run, and so on; null when it is not waiting.</summary>
+    public int? PlaceInLine(string id) =>
+        QueuePosition(id) is { } position ? position + (active.Values.Any(r => r.IsRunning) ? 1 : 0) : null;
+
     public int? QueuePosition(string id)
     {
         var queued = active.Values.Where(r => !r.IsRunning && !r.CancelRequested).OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList();

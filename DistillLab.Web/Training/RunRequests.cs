@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using DistillLab.Core.Data;
+using DistillLab.Core.Download;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,10 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
 
     internal ChannelReader<string> Queue => queue.Reader;
 
-    /// <summary>Every problem with a request, one per field: LabConfig.Validate, then the data source (kind, data roots, folder exists).</summary>
+    public const string PetImagesMissing = "petimages is not downloaded yet: download Cats vs Dogs first (the Lab page's Download button or POST /api/datasets/petimages/download).";
+
+    /// <summary>Every problem with a request, one per field: LabConfig.Validate, then the data source (kind, data roots,
+    /// folder exists, the petimages photos downloaded).</summary>
     public IReadOnlyList<ConfigError> Validate(LabConfig config)
     {
         var errors = config.Validate().ToList();
@@ -34,6 +38,9 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
                 errors.Add(new ConfigError("data", error));
             else if (spec.Path is { } path && !Directory.Exists(path))
                 errors.Add(new ConfigError("data", $"The folder '{path}' does not exist."));
+            // Without this a petimages run was accepted, then failed at once for want of the photos.
+            else if (spec.Kind == DataSourceKind.PetImages && spec.Path is null && !CatsDogsDataset.IsPresent(environment.PetImagesDirectory))
+                errors.Add(new ConfigError("data", PetImagesMissing));
         }
         return errors;
     }

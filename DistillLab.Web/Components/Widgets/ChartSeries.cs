@@ -18,15 +18,24 @@ public sealed record ChartSeries(string Name, ModelRole Model, Func<EpochMetrics
         new ChartSeries($"{Training.ModelRoles.Label(m)} validation", m, e => e.ValAccuracy, Colors[m]),
     }).ToList();
 
+    /// <summary>Cross-entropy against the true labels for every model, so the curves compare like with like: the
+    /// distilled student's train curve is its student_loss, not the α-weighted sum it minimises (see <see cref="CombinedLoss"/>).</summary>
     public static IReadOnlyList<ChartSeries> Loss(params ModelRole[] models) => models.SelectMany(m => new[]
     {
-        new ChartSeries($"{Training.ModelRoles.Label(m)} train", m, e => e.TrainLoss, Colors[m], Dashed: true),
+        new ChartSeries($"{Training.ModelRoles.Label(m)} train", m, TrainCrossEntropy(m), Colors[m], Dashed: true),
         new ChartSeries($"{Training.ModelRoles.Label(m)} validation", m, e => e.ValLoss, Colors[m]),
     }).ToList();
 
-    public static readonly IReadOnlyList<ChartSeries> DistillationTerms =
+    private static Func<EpochMetrics, double?> TrainCrossEntropy(ModelRole model) =>
+        model == ModelRole.StudentDistilled ? e => e.StudentLoss : e => e.TrainLoss;
+
+    /// <summary>What the distilled student minimises, α·student_loss + (1−α)·distillation_loss, beside its two terms.
+    /// The reported distillation_loss already carries the T² factor when that switch is on.</summary>
+    public static IReadOnlyList<ChartSeries> CombinedLoss(bool scaledByTemperatureSquared) =>
     [
-        new("student_loss", ModelRole.StudentDistilled, e => e.StudentLoss, "#2e7d32"),
-        new("distillation_loss", ModelRole.StudentDistilled, e => e.DistillationLoss, "#c62828", Dashed: true),
+        new("α·student + (1−α)·distillation", ModelRole.StudentDistilled, e => e.TrainLoss, Colors[ModelRole.StudentDistilled]),
+        new("student_loss (vs labels)", ModelRole.StudentDistilled, e => e.StudentLoss, "#2e7d32", Dashed: true),
+        new(scaledByTemperatureSquared ? "distillation_loss ×T² (vs teacher)" : "distillation_loss (vs teacher)",
+            ModelRole.StudentDistilled, e => e.DistillationLoss, "#c62828", Dashed: true),
     ];
 }

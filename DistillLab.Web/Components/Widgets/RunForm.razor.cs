@@ -1,3 +1,4 @@
+using System.Globalization;
 using DistillLab.Web.Training;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -18,6 +19,7 @@ public partial class RunForm
     private string estimate = "";
     private bool teacherReusable;
     private bool submitting;
+    private bool advancedOpen;
     private IReadOnlyList<RunDetails> history = [];
 
     /// <summary>The form's values, for tests and the page.</summary>
@@ -48,6 +50,24 @@ public partial class RunForm
     private bool Has(string field) => errors.ContainsKey(field);
     private string? Error(string field) => errors.GetValueOrDefault(field);
 
+    /// <summary>The field's current message, handed to MudBlazor as the field's own validation.</summary>
+    /// <remarks>Error/ErrorText alone do not keep a message on a MudNumericField: the field has a built-in validation
+    /// (it clamps to Min/Max and reports no error), and when it runs on blur it overwrites the Error and ErrorText it
+    /// was given with "no error". The form's Error parameter is unchanged, so it is not re-applied: the message vanished
+    /// while Start stayed disabled. As the field's Validation, the form's message survives every validation pass.</remarks>
+    private Func<T, string?> Check<T>(string field) => _ => Error(field);
+
+    private static readonly string[] AdvancedFields = ["imageSize", "limit", "batchSize", "learningRate", "seed", "device"];
+    /// <summary>Open when asked, and whenever one of its fields is invalid, so no message is hidden.</summary>
+    private bool AdvancedExpanded => advancedOpen || AdvancedFields.Any(errors.ContainsKey);
+
+    /// <summary>The collapsed panel's header says what it holds, so the values are visible without opening it.</summary>
+    private string AdvancedTitle => string.Create(CultureInfo.InvariantCulture,
+        $"More settings: {model.ImageSize ?? DefaultImageSize} px, {(model.Limit is { } l ? $"{l:N0} images" : "all images")}, batch {model.BatchSize}, lr {model.LearningRate}, seed {model.Seed}, {model.Device}, {(model.ReuseTeacher ? "reuse teacher" : "train a new teacher")}");
+
+    /// <summary>petimages is listed before its download but cannot be chosen until the photos are there.</summary>
+    private static bool IsMissingPetImages(DatasetInfo d) => d.Source == "petimages" && d.Images is null;
+
     private void Revalidate()
     {
         var request = model.ToRequest();
@@ -70,7 +90,10 @@ public partial class RunForm
             else
             {
                 var run = result.Run!;
-                Snackbar.Add(run.QueuePosition is > 1 ? $"Run queued at position {run.QueuePosition}." : "Run started.", Severity.Success);
+                // QueuePosition counts waiting runs only: behind a training run the new one is 1st in the queue, 2nd in line.
+                if (Runs.PlaceInLine(run.Id) is > 1 and var place)
+                    Snackbar.Add($"Run {run.Id} queued ({QueueText.Ordinal(place)} in line): it starts when the runs ahead of it finish.", Severity.Info);
+                else Snackbar.Add($"Run {run.Id} started.", Severity.Success);
                 await OnSubmitted.InvokeAsync(run);
             }
         }
@@ -79,6 +102,6 @@ public partial class RunForm
 
     private void Cancel()
     {
-        if (CancellableRunId is { } id && Requests.Cancel(id)) Snackbar.Add("Cancelling the run.", Severity.Info);
+        if (CancellableRunId is { } id && Requests.Cancel(id)) Snackbar.Add($"Cancelling run {id}.", Severity.Info);
     }
 }

@@ -13,6 +13,11 @@ public partial class Lab : IDisposable
     private readonly IReadOnlyList<ChartSeries> accuracySeries = ChartSeries.Accuracy(ModelRoles.All);
     private readonly IReadOnlyList<ChartSeries> lossSeries = ChartSeries.Loss(ModelRoles.All);
     private readonly IReadOnlyList<ChartSeries> labPlotSeries = ChartSeries.Accuracy(ModelRole.StudentDistilled, ModelRole.StudentScratch);
+    private readonly IReadOnlyList<ChartSeries> combinedSeries = ChartSeries.CombinedLoss(scaledByTemperatureSquared: false);
+    private readonly IReadOnlyList<ChartSeries> combinedSeriesT2 = ChartSeries.CombinedLoss(scaledByTemperatureSquared: true);
+
+    // The same list instance per setting, so a re-render hands the chart unchanged parameters.
+    private IReadOnlyList<ChartSeries> CombinedSeries => run?.Config.ScaleByTemperatureSquared == true ? combinedSeriesT2 : combinedSeries;
 
     protected override void OnInitialized() => run = Runs.Current();
 

@@ -1,4 +1,5 @@
 using DistillLab.Web.Components.Pages.Compare;
+using DistillLab.Web.Components.Widgets;
 using DistillLab.Web.Training;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -53,8 +54,7 @@ public partial class Runs : IDisposable
 
     private async Task Delete(RunDetails run)
     {
-        bool? yes = await Dialogs.ShowMessageBoxAsync("Delete run", $"Delete run {run.DisplayName}, its saved models and predictions?", yesText: "Delete", cancelText: "Keep");
-        if (yes != true) return;
+        if (!await ConfirmDialog.AskAsync(Dialogs, "Delete run", $"Delete run {run.DisplayName}, its saved models and predictions?", "Delete")) return;
         if (Requests.Delete(run.Id, Artifacts) == DeleteResult.Active) return;
         selected.Remove(run.Id);
         runs = Registry.List();
