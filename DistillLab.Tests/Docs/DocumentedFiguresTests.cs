@@ -55,7 +55,7 @@ public sealed class DocumentedFiguresTests : IDisposable
         foreach (var (model, label) in Labels)
         {
             var m = headline.GetProperty(model);
-            string row = $"| {label} | {m.GetProperty("parameters").GetInt64().ToString("N0", CultureInfo.InvariantCulture)} | {Percent(m, 1)} |";
+            string row = $"| {label} | {m.GetProperty("parameters").GetInt64().ToString("N0", CultureInfo.InvariantCulture)} | {Percent(m, 2)} |";
             Assert.True(readme.Contains(row), $"README.md should have the row '{row}' (docs/figures/lab-synthetic-64.json).");
         }
         string gain = Points(headline);
