@@ -13,7 +13,7 @@ public sealed record LabReport(
     double TotalSeconds)
 {
     public sealed record ConfigPart(string Data, int ImageSize, double Alpha, double Temperature, bool ScaleByTemperatureSquared,
-        int BatchSize, double LearningRate, int TeacherEpochs, int StudentEpochs, int Seed, string Device, int? Limit, string? Teacher);
+        int BatchSize, double LearningRate, int TeacherEpochs, int StudentEpochs, int Seed, string Device, int? Limit, string? Teacher, string? Scratch = null);
 
     public sealed record DataPart(IReadOnlyList<string> Classes, int Train, int Validation, int Test, IReadOnlyDictionary<string, int> Skipped);
 
@@ -31,7 +31,7 @@ public sealed record LabReport(
         var c = result.Config;
         return new LabReport(
             new ConfigPart(c.Data, result.ImageSize, c.Alpha, c.Temperature, c.ScaleByTemperatureSquared, c.BatchSize,
-                c.LearningRate, c.TeacherEpochs, c.StudentEpochs, c.Seed, result.Device, c.Limit, c.TeacherPath),
+                c.LearningRate, c.TeacherEpochs, c.StudentEpochs, c.Seed, result.Device, c.Limit, c.TeacherPath, c.ScratchPath),
             new DataPart(result.Data.Classes, result.Data.Train, result.Data.Validation, result.Data.Test, result.Data.Skipped),
             Model(result.Teacher), Model(result.StudentScratch), Model(result.StudentDistilled), result.TotalSeconds);
     }

@@ -1,5 +1,6 @@
 using Bunit;
 using DistillLab.Core.Download;
+using DistillLab.Core.Experiments;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Training;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,16 @@ public sealed class ComponentTestContext : BunitContext
         Services.AddSingleton(Events);
         Services.AddSingleton(new RunRequests(Registry, Events, dashboard, data));
         Services.AddSingleton(new DatasetCatalog(data));
+        Artifacts = new RunArtifacts(data, dashboard, Store);
+        Services.AddSingleton(Artifacts);
+        var reuse = new ModelReuse(Store, Artifacts);
+        Services.AddSingleton(reuse);
+        // Components never train here: a measurement returns MeasuredSpeed at once and is counted.
+        Services.AddSingleton(new RunEstimates(Registry, reuse, new ThroughputMeter((_, _, _) =>
+        {
+            Interlocked.Increment(ref measurements);
+            return MeasuredSpeed;
+        }), dashboard));
         var settings = download ?? new DownloadSettings();
         Downloads = new DatasetDownloads(() => new CatsDogsDataset(DownloadHttp, settings), data, NullLogger<DatasetDownloads>.Instance);
         Services.AddSingleton(Downloads);
@@ -38,6 +49,12 @@ public sealed class ComponentTestContext : BunitContext
     }
 
     public string DataDirectory { get; }
+    public RunArtifacts Artifacts { get; }
+    /// <summary>What the form's throughput measurement returns in component tests.</summary>
+    public Throughput MeasuredSpeed { get; set; } = new(200, 250);
+    /// <summary>How many throughput measurements components asked for.</summary>
+    public int Measurements => Volatile.Read(ref measurements);
+    private int measurements;
     public RunStore Store { get; }
     public RunRegistry Registry { get; }
     public RunEventStream Events { get; }

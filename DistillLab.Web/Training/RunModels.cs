@@ -4,10 +4,12 @@ namespace DistillLab.Web.Training;
 
 public enum RunStatus { Queued, Running, Completed, Failed, Cancelled, Interrupted }
 
-/// <summary>What a user asks for: the lab config plus the service-level choice to reuse a trained teacher.</summary>
+/// <summary>What a user asks for: the lab config plus the service-level choice to reuse a trained teacher and
+/// scratch student (<see cref="ModelReuse"/>); the name ReuseTeacher is kept for API compatibility.</summary>
 public sealed record RunRequest(LabConfig Config, bool ReuseTeacher = true);
 
 /// <summary>One model's part of a run: size, training history so far and, once tested, its test metrics.</summary>
+/// <param name="ReusedFrom">For a reused model: the run that trained it (through any chain of reuses); null when this run trained it.</param>
 public sealed record ModelView(
     long? Parameters,
     double? TestAccuracy,
@@ -15,7 +17,8 @@ public sealed record ModelView(
     IReadOnlyList<EpochMetrics> History,
     bool Reused = false,
     long? ModelBytes = null,
-    double? InferenceMillisecondsPerImage = null);
+    double? InferenceMillisecondsPerImage = null,
+    string? ReusedFrom = null);
 
 /// <summary>Where the running model is: phase, epoch and batch.</summary>
 public sealed record RunProgress(ModelRole Model, int Epoch, int Epochs, int Batch, int Batches, double? SecondsLeft);

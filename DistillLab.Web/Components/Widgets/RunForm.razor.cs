@@ -15,10 +15,7 @@ public partial class RunForm
     private readonly RunFormModel model = new();
     private Dictionary<string, string> errors = [];
     private IReadOnlyList<DatasetInfo> datasets = [];
-    private string estimate = "";
-    private bool teacherReusable;
     private bool submitting;
-    private IReadOnlyList<RunDetails> history = [];
 
     /// <summary>The form's values, for tests and the page.</summary>
     public RunFormModel Model => model;
@@ -28,7 +25,6 @@ public partial class RunForm
     protected override void OnInitialized()
     {
         datasets = Catalog.List();
-        history = Runs.Store.List().Where(r => r.Status == RunStatus.Completed).Take(5).Select(r => Runs.Get(r.Id)).OfType<RunDetails>().ToList();
         Revalidate();
     }
 
@@ -52,11 +48,6 @@ public partial class RunForm
     {
         var request = model.ToRequest();
         errors = Requests.Validate(request.Config).GroupBy(e => e.Field).ToDictionary(g => g.Key, g => $"{g.Key} {g.First().Message}");
-        if (errors.Count > 0) { estimate = "fix the settings first"; return; }
-        // Before its download the photo set's size is known only from TFDS (23,262 usable images).
-        int pool = datasets.FirstOrDefault(d => d.Source == model.Data)?.Images ?? (model.Data.StartsWith("petimages") ? 23_262 : 1000);
-        teacherReusable = model.ReuseTeacher && Runs.Store.FindTeacherSources(RunRequests.TeacherKey(request.Config)).Count > 0;
-        estimate = RunEstimator.Format(RunEstimator.Estimate(request.Config, pool, DefaultImageSize, history, teacherReusable));
     }
 
     private async Task Start()
