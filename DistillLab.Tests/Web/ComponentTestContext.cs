@@ -34,10 +34,11 @@ public sealed class ComponentTestContext : BunitContext
         Services.AddSingleton(Artifacts);
         var reuse = new ModelReuse(Store, Artifacts);
         Services.AddSingleton(reuse);
-        // Components never train here: a measurement returns MeasuredSpeed at once and is counted.
+        // Components never train here: a measurement returns MeasuredSpeed (once MeasureGate is open) and is counted.
         Services.AddSingleton(new RunEstimates(Registry, reuse, new ThroughputMeter((_, _, _) =>
         {
             Interlocked.Increment(ref measurements);
+            MeasureGate.Wait(TimeSpan.FromSeconds(30));
             return MeasuredSpeed;
         }), dashboard));
         var settings = download ?? new DownloadSettings();
@@ -52,6 +53,8 @@ public sealed class ComponentTestContext : BunitContext
     public RunArtifacts Artifacts { get; }
     /// <summary>What the form's throughput measurement returns in component tests.</summary>
     public Throughput MeasuredSpeed { get; set; } = new(200, 250);
+    /// <summary>Reset it to hold measurements in progress until it is set again.</summary>
+    public ManualResetEventSlim MeasureGate { get; } = new(initialState: true);
     /// <summary>How many throughput measurements components asked for.</summary>
     public int Measurements => Volatile.Read(ref measurements);
     private int measurements;
@@ -64,6 +67,7 @@ public sealed class ComponentTestContext : BunitContext
     // MudBlazor's services are IAsyncDisposable only, so the context must be disposed with `await using`.
     protected override async ValueTask DisposeAsyncCore()
     {
+        MeasureGate.Set();
         await Events.StopAsync(CancellationToken.None);
         Downloads.Dispose();
         DownloadHttp.Dispose();
