@@ -18,7 +18,9 @@ public sealed record Throughput(double TeacherImagesPerSecond, double StudentIma
     public double EvaluationShare { get; init; } = 1.0 / 3;
 
     /// <summary>Times a few Adam steps and forward passes of each model on random data; about a second at 64 px on two CPU cores.</summary>
-    public static Throughput Measure(Device device, int imageSize, int batchSize, int steps = 3)
+    /// <remarks>Two untimed steps first (one-off allocations, libtorch's first calls), then the median of <paramref name="steps"/>
+    /// timed ones: on a busy machine single steps took 2-10 times the usual, and a mean of three was off by as much.</remarks>
+    public static Throughput Measure(Device device, int imageSize, int batchSize, int steps = 5)
     {
         using var scope = NewDisposeScope();
         var images = rand(batchSize, 3, imageSize, imageSize, device: device);
@@ -40,21 +42,23 @@ public sealed record Throughput(double TeacherImagesPerSecond, double StudentIma
     {
         using var optimizer = optim.Adam(model.parameters());
         model.train();
-        Step(); // the first step allocates; it is not timed
         var train = Rate(Step);
         model.eval();
-        using (no_grad())
-        {
-            Forward();
-            var evaluate = Rate(Forward);
-            return (train, evaluate);
-        }
+        using (no_grad()) return (train, Rate(Forward));
 
         double Rate(Action action)
         {
-            var clock = Stopwatch.StartNew();
-            for (int i = 0; i < steps; i++) action();
-            return steps * images.shape[0] / clock.Elapsed.TotalSeconds;
+            action();
+            action();
+            var seconds = new double[steps];
+            for (int i = 0; i < steps; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                action();
+                seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            }
+            Array.Sort(seconds);
+            return images.shape[0] / seconds[steps / 2];
         }
 
         void Step()

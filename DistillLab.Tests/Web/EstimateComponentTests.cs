@@ -60,7 +60,7 @@ public sealed class EstimateComponentTests
         var expected = RunEstimate.Of(form.Instance.Model.ToRequest().Config, 4000, 500, 500, speed).Total.TotalSeconds
                        + speed.AllModelsEvaluationSeconds(500 + 55);
         Assert.StartsWith($"Estimated duration: {DurationText.About(TimeSpan.FromSeconds(expected))}", EstimateText(form));
-        Assert.Contains("Speeds measured here with a few training steps (teacher 200, student 250 img/s)", EstimateText(form));
+        Assert.Contains("Speeds measured here: teacher 200, student 250 img/s", EstimateText(form));
         Assert.Equal(1, ctx.Measurements);
 
         form.FindComponents<MudNumericField<int>>().Single(f => f.Instance.Label == "Student epochs").Find("input").Input("2");
@@ -84,7 +84,8 @@ public sealed class EstimateComponentTests
         var form = ctx.Render<RunForm>();
 
         form.WaitForAssertion(() => Assert.Contains("(teacher and scratch student reused)", EstimateText(form)));
-        Assert.Contains("Speeds measured in the epochs of run earlier (teacher 100, student 400 img/s); loading and saving as run earlier took", EstimateText(form));
+        Assert.Contains("Speeds from run earlier's epochs: teacher 100, student 400 img/s", EstimateText(form));
+        Assert.Contains("(loading and saving as long as in run earlier)", form.Find("[role=status][aria-label=Estimate]").GetAttribute("title"));
         double reused = Seconds(EstimateText(form));
 
         form.FindComponents<MudSwitch<bool>>().Single(s => s.Instance.Label!.StartsWith("Reuse")).Find("input").Change(false);

@@ -51,8 +51,8 @@ public sealed class RetuneReuseTests
             .Estimate(new RunRequest(new LabConfig { Data = data, ImageSize = 46, Limit = 60, TeacherEpochs = 1, StudentEpochs = 1, Alpha = 0.3, BatchSize = 16, Seed = 11 }), 80).Estimate;
         Assert.NotNull(estimate);
         Assert.Equal([ModelRole.Teacher, ModelRole.StudentScratch], estimate.Reused);
-        Assert.Contains($"epochs of run {first.Id}", estimate.Source);
-        Assert.Contains($"loading and saving as run {first.Id} took", estimate.Source);
+        Assert.Equal($"run {first.Id}'s epochs", estimate.SpeedSource);
+        Assert.Equal($"loading and saving as long as in run {first.Id}", estimate.OverheadSource);
 
         var (retune, retuneJson) = await Run(Tiny(data, alpha: 0.3));
         Assert.Equal([ModelRole.StudentDistilled], Phases(retune.Id));
@@ -98,7 +98,8 @@ public sealed class RetuneReuseTests
 
         var measured = estimates.Estimate(request, 100).Estimate;
         Assert.NotNull(measured);
-        Assert.StartsWith("speeds measured here with a few training steps", measured.Source);
+        Assert.Equal("measured here", measured.SpeedSource);
+        Assert.True(measured.Speed.TeacherImagesPerSecond > 0 && measured.Speed.StudentImagesPerSecond > measured.Speed.TeacherImagesPerSecond);
         Assert.True(measured.Phases.Teacher > TimeSpan.Zero && measured.Total > measured.Phases.Total);
         Assert.Null(estimates.Estimate(request with { Config = request.Config with { Alpha = 0.7 } }, 100).Measuring); // once per device, size and batch
     }

@@ -9,8 +9,10 @@ namespace DistillLab.Web.Training;
 
 /// <summary>A run's expected duration: Core's three phases from a throughput, plus loading and finishing.</summary>
 /// <param name="Reused">The models the run will reuse instead of training (their phase is only a test).</param>
-/// <param name="Source">Where the speeds and overheads came from, in words.</param>
-public sealed record DurationEstimate(RunEstimate Phases, TimeSpan Loading, TimeSpan Finishing, IReadOnlyList<ModelRole> Reused, string Source)
+/// <param name="SpeedSource">Where the speeds came from, in words: "measured here" or "run X's epochs".</param>
+/// <param name="OverheadSource">Where loading and finishing came from, in words.</param>
+public sealed record DurationEstimate(RunEstimate Phases, TimeSpan Loading, TimeSpan Finishing, IReadOnlyList<ModelRole> Reused,
+    Throughput Speed, string SpeedSource, string OverheadSource)
 {
     public TimeSpan Total => Phases.Total + Loading + Finishing;
 }
@@ -47,9 +49,9 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
         string speedSource;
         measured.TryGetValue(key, out var measuring);
         if (FromHistory(key) is { } history)
-            (speed, speedSource) = (RunFigures.Speed(history)!, $"speeds measured in the epochs of run {history.Id}");
+            (speed, speedSource) = (RunFigures.Speed(history)!, $"run {history.Id}'s epochs");
         else if (measuring is { IsCompletedSuccessfully: true })
-            (speed, speedSource) = (measuring.Result, "speeds measured here with a few training steps");
+            (speed, speedSource) = (measuring.Result, "measured here");
         else if (measuring is { IsFaulted: true })
             return new(null, $"could not be measured: {measuring.Exception!.GetBaseException().Message}");
         else if (measuring is not null)
@@ -62,7 +64,7 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
         var (train, validation, test) = PoolSplit.Sizes(Math.Min(config.Limit ?? int.MaxValue, poolImages));
         var phases = RunEstimate.Of(config, train, validation, test, speed);
         var (loading, finishing, overheadSource) = Overheads(config, key, speed, test);
-        return new(new DurationEstimate(phases, loading, finishing, reused, $"{speedSource} (teacher {speed.TeacherImagesPerSecond:F0}, student {speed.StudentImagesPerSecond:F0} img/s); {overheadSource}"), null);
+        return new(new DurationEstimate(phases, loading, finishing, reused, speed, speedSource, overheadSource), null);
     }
 
     /// <summary>A speed known without measuring: from the newest completed run at this key, else one measured here before.</summary>
@@ -102,7 +104,7 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
     private (TimeSpan Loading, TimeSpan Finishing, string Source) Overheads(LabConfig config, SpeedKey key, Throughput speed, int test)
     {
         if (FromSameData(config, key) is { } run && RunFigures.Overheads(run, speed) is var (loading, finishing))
-            return (loading, finishing, $"loading and saving as run {run.Id} took");
+            return (loading, finishing, $"loading and saving as long as in run {run.Id}");
         // Predicting the stored test images with all three models, and timing 55 single-image passes of each.
         int stored = Math.Min(test, dashboard.Value.StoredTestImages);
         var modelled = TimeSpan.FromSeconds(speed.AllModelsEvaluationSeconds(stored + 55));

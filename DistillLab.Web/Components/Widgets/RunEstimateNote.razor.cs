@@ -61,10 +61,13 @@ public partial class RunEstimateNote : IDisposable
             return;
         }
         text = DurationText.About(estimate.Total) + Reused(estimate.Reused);
-        source = char.ToUpperInvariant(estimate.Source[0]) + estimate.Source[1..] + ".";
+        var speed = estimate.Speed;
+        source = $"Speeds {(estimate.SpeedSource == "measured here" ? "measured here" : "from " + estimate.SpeedSource)}: " +
+                 $"teacher {speed.TeacherImagesPerSecond:F0}, student {speed.StudentImagesPerSecond:F0} img/s";
         var p = estimate.Phases;
-        breakdown = $"teacher {Seconds(p.Teacher)}, scratch student {Seconds(p.Scratch)}, distilled student {Seconds(p.Distilled)}, " +
-                    $"loading data {Seconds(estimate.Loading)}, saving models and predictions {Seconds(estimate.Finishing)}";
+        breakdown = $"Teacher {Seconds(p.Teacher)}, scratch student {Seconds(p.Scratch)}, distilled student {Seconds(p.Distilled)}, " +
+                    $"loading data {Seconds(estimate.Loading)}, saving models and predictions {Seconds(estimate.Finishing)} " +
+                    $"({estimate.OverheadSource}).";
     }
 
     // Before its download the photo set's size is known only from TFDS (23,262 usable images).
