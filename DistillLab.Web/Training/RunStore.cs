@@ -192,9 +192,6 @@ public sealed class RunStore
         return runs;
     }
 
-    /// <summary>Completed runs, newest first, whose trained teacher a run with this key can reuse.</summary>
-    public List<string> FindTeacherSources(string teacherKey) => FindSources(ModelRole.Teacher, teacherKey);
-
     /// <summary>Completed runs, newest first, whose teacher or scratch student (<paramref name="role"/>) a run with this key can reuse.</summary>
     public List<string> FindSources(ModelRole role, string key)
     {
