@@ -16,12 +16,19 @@ public static class PoolSplit
         return order;
     }
 
+    /// <summary>How many images each split of a pool of <paramref name="count"/> gets.</summary>
+    public static (int Train, int Validation, int Test) Sizes(int count)
+    {
+        int train = (int)(count * 8L / 10);
+        int validation = (int)(count * 1L / 10);
+        return (train, validation, count - train - validation);
+    }
+
     /// <summary>Train = floor(80 %), validation = floor(10 %), test = the rest, taken in shuffled order.</summary>
     public static (ImageSet Train, ImageSet Validation, ImageSet Test) Split(ImageSet pool, int seed)
     {
         var order = Shuffled(pool.Count, seed);
-        int train = (int)(pool.Count * 8L / 10);
-        int validation = (int)(pool.Count * 1L / 10);
+        var (train, validation, _) = Sizes(pool.Count);
         return (pool.Select(order[..train]),
                 pool.Select(order[train..(train + validation)]),
                 pool.Select(order[(train + validation)..]));

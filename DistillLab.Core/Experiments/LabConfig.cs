@@ -34,6 +34,10 @@ public sealed record LabConfig
     public string? Resize { get; init; }
     /// <summary>A saved teacher to reuse instead of training one (then TeacherEpochs may be 0).</summary>
     public string? TeacherPath { get; init; }
+    /// <summary>A saved scratch student to reuse instead of training one. It never sees the teacher, so one trained
+    /// with the same data, image size, limit, seed, student epochs, batch size, learning rate and device is the
+    /// same model: a retune of alpha, T or T² then trains only the distilled student.</summary>
+    public string? ScratchPath { get; init; }
 
     public static readonly IReadOnlyList<string> Devices = ["auto", "cpu", "cuda"];
 

@@ -12,7 +12,7 @@ public sealed record DataProgress(string Stage, int Done, int Total) : LabEvent;
 /// <summary>Data is loaded and split; training is about to start.</summary>
 public sealed record DataLoaded(DataSummary Data, string Device, int ImageSize) : LabEvent;
 
-/// <summary>A model's training phase begins. A reused teacher gets no phase.</summary>
+/// <summary>A model's training phase begins. A reused teacher or scratch student gets no phase.</summary>
 public sealed record PhaseStarted(ModelRole Model, int Epochs, int BatchesPerEpoch, long Parameters) : LabEvent;
 
 /// <summary>One training batch finished (1-based batch and epoch numbers).</summary>
@@ -36,7 +36,7 @@ public sealed record EpochMetrics(
     double? DistillationLoss = null);
 
 /// <summary>How a model ended: its size, test metrics and training history.</summary>
-/// <param name="Reused">True when the teacher came from a checkpoint instead of being trained.</param>
+/// <param name="Reused">True when the model (teacher or scratch student) came from a checkpoint instead of being trained.</param>
 public sealed record ModelResult(
     long Parameters,
     double TestAccuracy,

@@ -14,7 +14,7 @@ public sealed record LabReport(
 {
     public sealed record ConfigPart(string Data, int ImageSize, double Alpha, double Temperature, bool ScaleByTemperatureSquared,
         int BatchSize, double LearningRate, int TeacherEpochs, int StudentEpochs, int Seed, string Device, int? Limit, string? Teacher,
-        string? Resize = null);
+        string? Scratch = null, string? Resize = null);
 
     public sealed record DataPart(IReadOnlyList<string> Classes, int Train, int Validation, int Test, IReadOnlyDictionary<string, int> Skipped);
 
@@ -32,7 +32,7 @@ public sealed record LabReport(
         var c = result.Config;
         return new LabReport(
             new ConfigPart(c.Data, result.ImageSize, c.Alpha, c.Temperature, c.ScaleByTemperatureSquared, c.BatchSize,
-                c.LearningRate, c.TeacherEpochs, c.StudentEpochs, c.Seed, result.Device, c.Limit, c.TeacherPath,
+                c.LearningRate, c.TeacherEpochs, c.StudentEpochs, c.Seed, result.Device, c.Limit, c.TeacherPath, c.ScratchPath,
                 // The synthetic set is drawn at its size: no resize happens, so none is reported.
                 c.Data.Trim().Equals("synthetic", StringComparison.OrdinalIgnoreCase) ? null : DistillLab.Core.Data.ResizeMethods.Name(c.EffectiveResize())),
             new DataPart(result.Data.Classes, result.Data.Train, result.Data.Validation, result.Data.Test, result.Data.Skipped),

@@ -24,7 +24,8 @@ public sealed class InvalidLabConfigException(IReadOnlyList<ConfigError> errors)
     public IReadOnlyList<ConfigError> Errors { get; } = errors;
 }
 
-/// <summary>Runs the whole lab: load data, teacher, student from scratch, distilled student, test all three.</summary>
+/// <summary>Runs the whole lab: load data, teacher, student from scratch, distilled student, test all three.
+/// A saved teacher or scratch student (<see cref="LabConfig.TeacherPath"/>, <see cref="LabConfig.ScratchPath"/>) is tested, not trained.</summary>
 public sealed class LabRunner(LabEnvironment environment)
 {
     public LabEnvironment Environment { get; } = environment;
@@ -39,20 +40,20 @@ public sealed class LabRunner(LabEnvironment environment)
         if (errors.Count > 0) throw new InvalidLabConfigException(errors);
         var device = TorchRuntime.ResolveDevice(config.Device);
         int imageSize = config.ImageSize ?? TorchRuntime.DefaultImageSize(device);
-        var teacherSpec = config.TeacherPath is { } path ? CheckTeacherCheckpoint(path, imageSize) : null;
+        // Checked before the data loads (which can take minutes), so a wrong file is refused at once.
+        CheckSavedModels(config, imageSize, classes: null);
 
         var clock = Stopwatch.StartNew();
         var data = DataLoader.Load(new DataRequest(config.Data, imageSize, config.Limit, config.Seed, Environment, ResizeMethods.Parse(config.Resize)),
             onEvent, cancellationToken);
-        if (teacherSpec is not null && teacherSpec.Classes != data.Classes.Count)
-            throw new InvalidLabConfigException([new("teacherPath",
-                $"holds a teacher built for {teacherSpec.Classes} classes, but '{config.Data}' has {data.Classes.Count}.")]);
         return Run(config, data, device, onEvent, cancellationToken, clock);
     }
 
     /// <summary>Runs the lab on data already in memory (tests, benchmarks).</summary>
+    /// <exception cref="InvalidLabConfigException">A saved teacher or scratch student does not fit the data.</exception>
     public LabOutcome Run(LabConfig config, LabData data, Device device, Action<LabEvent> onEvent, CancellationToken cancellationToken, Stopwatch? clock = null)
     {
+        CheckSavedModels(config, data.ImageSize, data.Classes.Count);
         clock ??= Stopwatch.StartNew();
         var summary = new DataSummary(data.Source, data.Classes, data.Train.Count, data.Validation.Count, data.Test.Count, data.Skipped);
         onEvent(new DataLoaded(summary, device.type == DeviceType.CUDA ? "cuda" : "cpu", data.ImageSize));
@@ -85,11 +86,21 @@ public sealed class LabRunner(LabEnvironment environment)
 
             // Both students start from the same seeded weights and see batches in the same order,
             // so the only difference between them is the teacher's guidance.
-            Seed(config.Seed, device);
-            scratch = new StudentNet(studentSpec);
-            scratch.to(device);
-            var scratchHistory = trainer.Fit(scratch, ModelRole.StudentScratch, data.Train, data.Validation, studentOptions);
-            var scratchResult = Test(trainer, scratch, data, config, scratchHistory, reused: false);
+            ModelResult scratchResult;
+            if (config.ScratchPath is { } scratchPath)
+            {
+                scratch = ModelCheckpoint.LoadStudent(scratchPath);
+                scratch.to(device);
+                scratchResult = Test(trainer, scratch, data, config, [], reused: true);
+            }
+            else
+            {
+                Seed(config.Seed, device);
+                scratch = new StudentNet(studentSpec);
+                scratch.to(device);
+                var scratchHistory = trainer.Fit(scratch, ModelRole.StudentScratch, data.Train, data.Validation, studentOptions);
+                scratchResult = Test(trainer, scratch, data, config, scratchHistory, reused: false);
+            }
             onEvent(new PhaseCompleted(ModelRole.StudentScratch, scratchResult));
 
             Seed(config.Seed, device);
@@ -122,21 +133,33 @@ public sealed class LabRunner(LabEnvironment environment)
         return new ModelResult(Trainer.CountParameters(model), accuracy, loss, history, reused);
     }
 
-    private static ModelSpec CheckTeacherCheckpoint(string path, int imageSize)
+    private static void CheckSavedModels(LabConfig config, int imageSize, int? classes)
+    {
+        if (config.TeacherPath is { } teacherPath) CheckCheckpoint("teacherPath", teacherPath, ModelKind.Teacher, imageSize, classes, config.Data);
+        if (config.ScratchPath is { } scratchPath) CheckCheckpoint("scratchPath", scratchPath, ModelKind.Student, imageSize, classes, config.Data);
+    }
+
+    /// <summary>A saved model the config asks to reuse must exist, be of the right kind and fit this run's images and classes.</summary>
+    private static void CheckCheckpoint(string field, string path, ModelKind kind, int imageSize, int? classes, string source)
     {
         ModelSpec spec;
         try { spec = ModelCheckpoint.ReadSpec(path); }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
         {
-            throw new InvalidLabConfigException([new("teacherPath", e.Message)]);
+            throw new InvalidLabConfigException([new(field, e.Message)]);
         }
-        if (spec.Kind != ModelKind.Teacher)
-            throw new InvalidLabConfigException([new("teacherPath", $"'{path}' holds a student, not a teacher.")]);
+        string wanted = Describe(kind), held = Describe(spec.Kind);
+        if (spec.Kind != kind)
+            throw new InvalidLabConfigException([new(field, $"'{path}' holds a {held}, not a {wanted}.")]);
         if (spec.ImageSize != imageSize)
-            throw new InvalidLabConfigException([new("teacherPath",
-                $"'{path}' holds a teacher built for {spec.ImageSize} px images, but this run uses {imageSize} px. Use --image-size {spec.ImageSize} or train a new teacher.")]);
-        return spec;
+            throw new InvalidLabConfigException([new(field,
+                $"'{path}' holds a {wanted} built for {spec.ImageSize} px images, but this run uses {imageSize} px. Use --image-size {spec.ImageSize} or train a new {wanted}.")]);
+        if (classes is { } count && spec.Classes != count)
+            throw new InvalidLabConfigException([new(field,
+                $"'{path}' holds a {wanted} built for {spec.Classes} classes, but '{source}' has {count}.")]);
     }
+
+    private static string Describe(ModelKind kind) => kind == ModelKind.Teacher ? "teacher" : "student";
 
     private static void Seed(int seed, Device device)
     {

@@ -6,11 +6,21 @@ using static TorchSharp.torch;
 
 namespace DistillLab.Core.Experiments;
 
-/// <summary>Training throughput of the lab's two models on one device, measured with a few real training steps.</summary>
+/// <summary>Training throughput of the lab's two models on one device, in training images per second.</summary>
+/// <remarks>From <see cref="Measure"/> (a few real steps on random data) or from the epochs of a finished run.</remarks>
 public sealed record Throughput(double TeacherImagesPerSecond, double StudentImagesPerSecond)
 {
-    /// <summary>Times a few Adam steps of each model on random data; about a second at 64 px on two CPU cores.</summary>
-    public static Throughput Measure(Device device, int imageSize, int batchSize, int steps = 3)
+    /// <summary>The distilled student's training speed (its step plus the teacher's forward pass) where it was
+    /// measured; null derives it from the two models' speeds.</summary>
+    public double? DistilledImagesPerSecond { get; init; }
+
+    /// <summary>Time of a forward-only pass (validation, testing) per image, as a share of a training step's.</summary>
+    public double EvaluationShare { get; init; } = 1.0 / 3;
+
+    /// <summary>Times a few Adam steps and forward passes of each model on random data; about a second at 64 px on two CPU cores.</summary>
+    /// <remarks>Two untimed steps first (one-off allocations, libtorch's first calls), then the median of <paramref name="steps"/>
+    /// timed ones: on a busy machine single steps took 2-10 times the usual, and a mean of three was off by as much.</remarks>
+    public static Throughput Measure(Device device, int imageSize, int batchSize, int steps = 5)
     {
         using var scope = NewDisposeScope();
         var images = rand(batchSize, 3, imageSize, imageSize, device: device);
@@ -19,16 +29,37 @@ public sealed record Throughput(double TeacherImagesPerSecond, double StudentIma
         using var student = new StudentNet(new ModelSpec(ModelKind.Student, imageSize));
         teacher.to(device);
         student.to(device);
-        return new Throughput(Time(teacher, images, labels, steps), Time(student, images, labels, steps));
+        var (teacherTrain, teacherEval) = Time(teacher, images, labels, steps);
+        var (studentTrain, studentEval) = Time(student, images, labels, steps);
+        return new Throughput(teacherTrain, studentTrain)
+        {
+            EvaluationShare = (teacherTrain / teacherEval + studentTrain / studentEval) / 2,
+        };
     }
 
-    private static double Time(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, int steps)
+    /// <summary>Images per second of a training step and of an evaluation pass (eval mode, no gradients).</summary>
+    private static (double Train, double Evaluate) Time(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, int steps)
     {
         using var optimizer = optim.Adam(model.parameters());
-        Step(); // the first step allocates; it is not timed
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) Step();
-        return steps * images.shape[0] / clock.Elapsed.TotalSeconds;
+        model.train();
+        var train = Rate(Step);
+        model.eval();
+        using (no_grad()) return (train, Rate(Forward));
+
+        double Rate(Action action)
+        {
+            action();
+            action();
+            var seconds = new double[steps];
+            for (int i = 0; i < steps; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                action();
+                seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            }
+            Array.Sort(seconds);
+            return images.shape[0] / seconds[steps / 2];
+        }
 
         void Step()
         {
@@ -38,24 +69,57 @@ public sealed record Throughput(double TeacherImagesPerSecond, double StudentIma
             optimizer.step();
             _ = model.parameters().First().sum().item<float>(); // wait for the device
         }
+
+        void Forward()
+        {
+            using var scope = NewDisposeScope();
+            _ = model.call(images).sum().item<float>();
+        }
     }
+
+    /// <summary>Seconds for one forward-only pass of the teacher and both students over <paramref name="images"/> images (testing, predicting).</summary>
+    public double AllModelsEvaluationSeconds(int images) =>
+        images * EvaluationShare * (1 / TeacherImagesPerSecond + 2 / StudentImagesPerSecond);
+
+    /// <summary>Seconds per image of a training step of the distilled student: measured, or the student's step plus the teacher's forward.</summary>
+    internal double DistilledStepSeconds => DistilledImagesPerSecond is { } measured
+        ? 1 / measured
+        : 1 / StudentImagesPerSecond + EvaluationShare / TeacherImagesPerSecond;
 }
 
-/// <summary>How long a run will take, from its sizes and a measured <see cref="Throughput"/>.</summary>
-public static class RunEstimate
+/// <summary>How long a run will take, part by part, from its sizes and a <see cref="Throughput"/>.</summary>
+/// <param name="Teacher">Training the teacher (each epoch with its validation pass) and testing it; only the test when it is reused.</param>
+/// <param name="Scratch">The same for the student from scratch.</param>
+/// <param name="Distilled">The same for the distilled student, whose every batch also runs the teacher forward.</param>
+/// <remarks>Loading the data is not included: it depends on the source and its decode cache, not on a throughput.</remarks>
+public sealed record RunEstimate(TimeSpan Teacher, TimeSpan Scratch, TimeSpan Distilled)
 {
-    /// <remarks>Validation and testing run forward only (about a third of a training step); the distilled
-    /// student also runs the teacher forward on every batch.</remarks>
-    public static TimeSpan Estimate(LabConfig config, int trainImages, int validationImages, int testImages, Throughput speed)
+    public TimeSpan Total => Teacher + Scratch + Distilled;
+
+    public TimeSpan Phase(ModelRole role) => role switch
+    {
+        ModelRole.Teacher => Teacher,
+        ModelRole.StudentScratch => Scratch,
+        _ => Distilled,
+    };
+
+    /// <summary>The three phases of a run. A model the config reuses (<see cref="LabConfig.TeacherPath"/>,
+    /// <see cref="LabConfig.ScratchPath"/>) costs only its test.</summary>
+    public static RunEstimate Of(LabConfig config, int trainImages, int validationImages, int testImages, Throughput speed)
     {
         double teacherStep = 1 / speed.TeacherImagesPerSecond, studentStep = 1 / speed.StudentImagesPerSecond;
-        double evalShare = 1.0 / 3;
-        double teacher = config.TeacherPath is null
-            ? config.TeacherEpochs * (trainImages * teacherStep + validationImages * teacherStep * evalShare) : 0;
-        teacher += testImages * teacherStep * evalShare;
-        double studentEpoch = trainImages * studentStep + validationImages * studentStep * evalShare;
-        double scratch = config.StudentEpochs * studentEpoch + testImages * studentStep * evalShare;
-        double distilled = config.StudentEpochs * (studentEpoch + trainImages * teacherStep * evalShare) + testImages * studentStep * evalShare;
-        return TimeSpan.FromSeconds(teacher + scratch + distilled);
+        double share = speed.EvaluationShare;
+        double Epochs(int epochs, double trainStep, double evalStep) => epochs * (trainImages * trainStep + validationImages * evalStep);
+
+        double teacher = (config.TeacherPath is null ? Epochs(config.TeacherEpochs, teacherStep, teacherStep * share) : 0)
+                         + testImages * teacherStep * share;
+        double scratch = (config.ScratchPath is null ? Epochs(config.StudentEpochs, studentStep, studentStep * share) : 0)
+                         + testImages * studentStep * share;
+        double distilled = Epochs(config.StudentEpochs, speed.DistilledStepSeconds, studentStep * share) + testImages * studentStep * share;
+        return new RunEstimate(TimeSpan.FromSeconds(teacher), TimeSpan.FromSeconds(scratch), TimeSpan.FromSeconds(distilled));
     }
+
+    /// <summary>The whole run's duration, <see cref="Of"/>'s three phases together.</summary>
+    public static TimeSpan Estimate(LabConfig config, int trainImages, int validationImages, int testImages, Throughput speed)
+        => Of(config, trainImages, validationImages, testImages, speed).Total;
 }

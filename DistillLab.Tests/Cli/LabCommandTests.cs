@@ -70,19 +70,20 @@ public sealed class LabCommandTests : IDisposable
     {
         Assert.Equal(0, Lab("--help"));
         foreach (var option in new[] { "--data", "--image-size", "--limit", "--teacher-epochs", "--student-epochs", "--alpha",
-                     "--temperature", "--t2", "--batch-size", "--lr", "--seed", "--device", "--teacher", "--save-teacher", "--out" })
+                     "--temperature", "--t2", "--batch-size", "--lr", "--seed", "--device", "--teacher", "--save-teacher", "--scratch", "--save-scratch", "--out" })
             Assert.Contains(option, stdout.ToString());
     }
 
     [Fact]
-    public void ATinyRunWritesTheReportJsonAndSavesAReusableTeacher()
+    public void ATinyRunWritesTheReportJsonAndSavesAReusableTeacherAndScratchStudent()
     {
         var images = MakeFolder(perClass: 20, size: 48);
         var outPath = Path.Combine(root, "results", "lab.json");
         var teacherPath = Path.Combine(root, "teacher.ckpt");
+        var scratchPath = Path.Combine(root, "scratch.ckpt");
 
         Assert.Equal(0, Lab("--data", $"folder:{images}", "--image-size", "48", "--teacher-epochs", "1", "--student-epochs", "1",
-            "--batch-size", "8", "--device", "cpu", "--out", outPath, "--save-teacher", teacherPath));
+            "--batch-size", "8", "--device", "cpu", "--out", outPath, "--save-teacher", teacherPath, "--save-scratch", scratchPath));
 
         using var json = JsonDocument.Parse(File.ReadAllText(outPath));
         var r = json.RootElement;
@@ -112,6 +113,14 @@ public sealed class LabCommandTests : IDisposable
         Assert.Equal(2, Lab("--data", $"folder:{images}", "--image-size", "64", "--teacher", teacherPath, "--device", "cpu"));
         Assert.Contains("--teacher", stderr.ToString());
         Assert.Contains("built for 48 px", stderr.ToString());
+
+        // A retune: both saved models reused, only the distilled student trains; a teacher file is no scratch student.
+        Assert.Equal(0, Lab("--data", $"folder:{images}", "--image-size", "48", "--teacher-epochs", "0", "--student-epochs", "1",
+            "--batch-size", "8", "--alpha", "0.5", "--device", "cpu", "--teacher", teacherPath, "--scratch", scratchPath));
+        Assert.Contains("(reused scratch student)", stdout.ToString());
+        Assert.Equal(2, Lab("--data", $"folder:{images}", "--image-size", "48", "--scratch", teacherPath, "--device", "cpu"));
+        Assert.Contains("--scratch '", stderr.ToString());
+        Assert.Contains("holds a teacher, not a student", stderr.ToString());
     }
 
     private string MakeFolder(int perClass, int size)

@@ -1,5 +1,6 @@
 using Bunit;
 using DistillLab.Core.Download;
+using DistillLab.Core.Experiments;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Training;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,17 @@ public sealed class ComponentTestContext : BunitContext
         Services.AddSingleton(new RunLabels(Registry, Events));
         Services.AddSingleton(new RunArtifacts(data, dashboard, Store));
         Services.AddSingleton(new DatasetCatalog(data));
+        Artifacts = new RunArtifacts(data, dashboard, Store);
+        Services.AddSingleton(Artifacts);
+        var reuse = new ModelReuse(Store, Artifacts);
+        Services.AddSingleton(reuse);
+        // Components never train here: a measurement returns MeasuredSpeed (once MeasureGate is open) and is counted.
+        Services.AddSingleton(new RunEstimates(Registry, reuse, new ThroughputMeter((_, _, _) =>
+        {
+            Interlocked.Increment(ref measurements);
+            MeasureGate.Wait(TimeSpan.FromSeconds(30));
+            return MeasuredSpeed;
+        }), dashboard));
         var settings = download ?? new DownloadSettings();
         Downloads = new DatasetDownloads(() => new CatsDogsDataset(DownloadHttp, settings), data, NullLogger<DatasetDownloads>.Instance);
         Services.AddSingleton(Downloads);
@@ -40,6 +52,14 @@ public sealed class ComponentTestContext : BunitContext
     }
 
     public string DataDirectory { get; }
+    public RunArtifacts Artifacts { get; }
+    /// <summary>What the form's throughput measurement returns in component tests.</summary>
+    public Throughput MeasuredSpeed { get; set; } = new(200, 250);
+    /// <summary>Reset it to hold measurements in progress until it is set again.</summary>
+    public ManualResetEventSlim MeasureGate { get; } = new(initialState: true);
+    /// <summary>How many throughput measurements components asked for.</summary>
+    public int Measurements => Volatile.Read(ref measurements);
+    private int measurements;
     public RunStore Store { get; }
     public RunRegistry Registry { get; }
     public RunEventStream Events { get; }
@@ -49,6 +69,7 @@ public sealed class ComponentTestContext : BunitContext
     // MudBlazor's services are IAsyncDisposable only, so the context must be disposed with `await using`.
     protected override async ValueTask DisposeAsyncCore()
     {
+        MeasureGate.Set();
         await Events.StopAsync(CancellationToken.None);
         Downloads.Dispose();
         DownloadHttp.Dispose();

@@ -32,7 +32,8 @@ public sealed class ScriptedEngine(int epochs = 2, int batches = 3, int batchMil
             var results = new Dictionary<ModelRole, ModelResult>();
             foreach (var role in ModelRoles.All)
             {
-                bool reused = role == ModelRole.Teacher && config.TeacherPath is not null;
+                bool reused = (role == ModelRole.Teacher && config.TeacherPath is not null)
+                              || (role == ModelRole.StudentScratch && config.ScratchPath is not null);
                 var history = reused ? [] : Train(role, config, onEvent, cancellationToken);
                 results[role] = new ModelResult(1000, 0.5 + 0.1 * (int)role, 0.7, history, reused);
                 onEvent(new PhaseCompleted(role, results[role]));

@@ -38,7 +38,7 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive)
                      $" | {m.Seconds:F1} s, {m.ImagesPerSecond:F0} img/s");
                 break;
             case PhaseCompleted p:
-                Line($"  {Name(p.Model)} test accuracy {p.Result.TestAccuracy:P2}, loss {p.Result.TestLoss:F4}" + (p.Result.Reused ? " (reused teacher)" : ""));
+                Line($"  {Name(p.Model)} test accuracy {p.Result.TestAccuracy:P2}, loss {p.Result.TestLoss:F4}" + (p.Result.Reused ? $" (reused {(p.Model == ModelRole.Teacher ? "teacher" : "scratch student")})" : ""));
                 break;
         }
     }

@@ -51,6 +51,11 @@ public static class LabCommand
                 ModelCheckpoint.Save(outcome.Teacher, outcome.Teacher.Spec, teacherPath);
                 progress.Line($"teacher saved to {teacherPath}");
             }
+            if (options.SaveScratchPath is { } scratchPath)
+            {
+                ModelCheckpoint.Save(outcome.StudentScratch, outcome.StudentScratch.Spec, scratchPath);
+                progress.Line($"scratch student saved to {scratchPath}");
+            }
             if (options.OutPath is { } outPath)
             {
                 LabReport.From(outcome.Result).Save(outPath);

@@ -4,7 +4,7 @@ using DistillLab.Core.Experiments;
 namespace DistillLab.Web.Cli;
 
 /// <summary>The `lab` command's options, parsed strictly: an unknown option or a malformed value is an error, never ignored.</summary>
-public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, string? OutPath, bool Download, bool Help)
+public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, string? OutPath, bool Download, bool Help, string? SaveScratchPath = null)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project DistillLab.Web -- lab [options]
@@ -28,6 +28,9 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
                                  default for folder and idx sources)
           --teacher PATH         reuse a saved teacher instead of training one
           --save-teacher PATH    save the trained teacher
+          --scratch PATH         reuse a saved scratch student (trained with the same data, image size, limit,
+                                 seed, student epochs, batch size, lr and device) instead of training one
+          --save-scratch PATH    save the scratch student
           --out FILE             write the results as JSON
           --help                 show this text
 
@@ -38,7 +41,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
     public static LabOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
         var config = new LabConfig();
-        string? saveTeacher = null, outPath = null;
+        string? saveTeacher = null, saveScratch = null, outPath = null;
         bool download = false, help = false;
         error = null;
         for (int i = 0; i < args.Count; i++)
@@ -71,6 +74,8 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
                     case "--resize": config = config with { Resize = Value() }; break;
                     case "--teacher": config = config with { TeacherPath = Value() }; break;
                     case "--save-teacher": saveTeacher = Value(); break;
+                    case "--scratch": config = config with { ScratchPath = Value() }; break;
+                    case "--save-scratch": saveScratch = Value(); break;
                     case "--out": outPath = Value(); break;
                     default:
                         error = $"Unknown option '{Core.Quote.Short(option)}'. Run 'lab --help' for the list of options.";
@@ -83,7 +88,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
                 return null;
             }
         }
-        if (help) return new LabOptions(config, saveTeacher, outPath, download, Help: true);
+        if (help) return new LabOptions(config, saveTeacher, outPath, download, Help: true, saveScratch);
 
         var problems = config.Validate();
         if (problems.Count > 0)
@@ -101,7 +106,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
             error = $"--out '{outPath}' is a folder; give a file name such as results.json.";
             return null;
         }
-        return new LabOptions(config, saveTeacher, outPath, download, Help: false);
+        return new LabOptions(config, saveTeacher, outPath, download, Help: false, saveScratch);
     }
 
     /// <summary>The command-line spelling of a LabConfig field, so messages name what the user typed.</summary>
@@ -113,6 +118,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
         "batchSize" => "--batch-size",
         "learningRate" => "--lr",
         "teacherPath" => "--teacher",
+        "scratchPath" => "--scratch",
         "scaleByTemperatureSquared" => "--t2",
         _ => "--" + field,
     };

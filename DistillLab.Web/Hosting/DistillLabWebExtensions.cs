@@ -37,6 +37,9 @@ public static class DistillLabWebExtensions
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunRegistry>();
         services.AddSingleton<RunArtifacts>();
+        services.AddSingleton<ModelReuse>();
+        services.AddSingleton<ThroughputMeter>();
+        services.AddSingleton<RunEstimates>();
         services.AddSingleton<RunRequests>();
         services.AddSingleton<RunLabels>();
         services.AddSingleton<PredictionService>();

@@ -10,7 +10,8 @@ public abstract record RunEvent(string RunId)
 }
 
 public sealed record RunQueuedEvent(string RunId, int Position, LabConfig Config, bool ReuseTeacher) : RunEvent(RunId);
-public sealed record RunStartedEvent(string RunId, string? TeacherReusedFrom) : RunEvent(RunId);
+/// <summary>A run left the queue. The reused models (null when trained by this run) name the run that trained them.</summary>
+public sealed record RunStartedEvent(string RunId, string? TeacherReusedFrom, string? StudentScratchReusedFrom = null) : RunEvent(RunId);
 public sealed record PhaseStartedEvent(string RunId, ModelRole Model, int Epochs, int BatchesPerEpoch, long Parameters) : RunEvent(RunId);
 public sealed record BatchProgressEvent(string RunId, ModelRole Model, int Epoch, int Epochs, int Batch, int Batches, double Loss, double? SecondsLeft) : RunEvent(RunId);
 public sealed record EpochCompletedEvent(string RunId, ModelRole Model, EpochMetrics Metrics) : RunEvent(RunId);

@@ -49,9 +49,9 @@ public sealed class RunRegistry(RunStore store)
         return at < 0 ? null : at + 1;
     }
 
-    internal LiveRun Add(RunDetails run, string teacherKey)
+    internal LiveRun Add(RunDetails run, string teacherKey, string scratchKey)
     {
-        store.Insert(run, teacherKey);
+        store.Insert(run, teacherKey, scratchKey);
         var live = new LiveRun(run);
         active[run.Id] = live;
         return live;
@@ -80,6 +80,9 @@ public sealed class RunRegistry(RunStore store)
         Live(id)?.Update(s => s with { Name = name, Notes = notes });
         return true;
     }
+
+    /// <summary>True while any run is queued or training.</summary>
+    public bool HasActiveRuns => !active.IsEmpty;
 }
 
 /// <summary>A run the service is working on. Every change happens under one lock; readers take snapshots.</summary>

@@ -54,10 +54,11 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
         {
             var id = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
             var empty = new ModelView(null, null, null, []);
-            var run = new RunDetails(id, RunStatus.Queued, request.Config with { TeacherPath = null }, request.ReuseTeacher, DateTimeOffset.UtcNow,
+            // Saved-model paths are the service's business (ModelReuse), never a client's.
+            var run = new RunDetails(id, RunStatus.Queued, request.Config with { TeacherPath = null, ScratchPath = null }, request.ReuseTeacher, DateTimeOffset.UtcNow,
                 null, null, null, null, null, null, null, empty, empty, empty, null, null, "queued", null, name, notes);
             // Recorded before it is queued (the training thread may dequeue it at once); a full queue takes it back out.
-            registry.Add(run, TeacherKey(run.Config));
+            registry.Add(run, TeacherKey(run.Config), ScratchKey(run.Config));
             if (!queue.Writer.TryWrite(id))
             {
                 registry.Remove(id);
@@ -96,8 +97,14 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
     }
 
     /// <summary>What makes a trained teacher reusable: everything that shapes it, nothing that only shapes the students.</summary>
-    public static string TeacherKey(LabConfig c) => string.Join('|',
+    public static string TeacherKey(LabConfig c) => Key(c, c.TeacherEpochs);
+
+    /// <summary>What makes a scratch student reusable: the same kinds of settings as the teacher's, with the student
+    /// epochs. It never sees the teacher, so neither teacher epochs nor alpha, T or T² shape it.</summary>
+    public static string ScratchKey(LabConfig c) => "scratch|" + Key(c, c.StudentEpochs);
+
+    private static string Key(LabConfig c, int epochs) => string.Join('|',
         c.Data, c.ImageSize?.ToString(CultureInfo.InvariantCulture) ?? "default", c.Limit?.ToString(CultureInfo.InvariantCulture) ?? "all",
-        c.Seed.ToString(CultureInfo.InvariantCulture), c.TeacherEpochs.ToString(CultureInfo.InvariantCulture),
+        c.Seed.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture),
         c.BatchSize.ToString(CultureInfo.InvariantCulture), c.LearningRate.ToString("R", CultureInfo.InvariantCulture), c.Device);
 }

@@ -85,13 +85,14 @@ public sealed class RunStore
     private static T? FromJson<T>(object value) => value is string s ? JsonSerializer.Deserialize<T>(s, JsonDefaults.Options) : default;
     private static string Time(DateTimeOffset? t) => t?.ToString("O") ?? "";
 
-    public void Insert(RunDetails run, string teacherKey) => Execute("""
-        INSERT INTO runs (id, status, created, config, reuse_teacher, teacher_key, name, notes)
-        VALUES ($id, $status, $created, $config, $reuse, $key, $name, $notes)
+    /// <param name="teacherKey">What shaped its teacher (RunRequests.TeacherKey): later runs with this key may reuse it.</param>
+    /// <param name="scratchKey">The same for its scratch student (RunRequests.ScratchKey); null: never reused.</param>
+    public void Insert(RunDetails run, string teacherKey, string? scratchKey = null) => Execute("""
+        INSERT INTO runs (id, status, created, config, reuse_teacher, teacher_key, scratch_key, name, notes)
+        VALUES ($id, $status, $created, $config, $reuse, $key, $scratchKey, $name, $notes)
         """, ("$id", run.Id), ("$status", run.Status.ToString()), ("$created", Time(run.CreatedAt)),
-        ("$config", Json(run.Config)), ("$reuse", run.ReuseTeacher ? 1 : 0), ("$key", teacherKey),
+        ("$config", Json(run.Config)), ("$reuse", run.ReuseTeacher ? 1 : 0), ("$key", teacherKey), ("$scratchKey", scratchKey),
         ("$name", run.Name), ("$notes", run.Notes));
-
     /// <summary>Replaces a run's name and notes (null clears); false for an unknown id.</summary>
     public bool SetLabel(string id, string? name, string? notes)
     {
@@ -180,6 +181,9 @@ public sealed class RunStore
         DateTimeOffset? When(string name) => Text(name) is { } s ? DateTimeOffset.Parse(s) : null;
         var results = FromJson<StoredResults>(Col("results"));
         var empty = new ModelView(null, null, null, []);
+        // Runs stored before models carried ReusedFrom have it only in teacher_from.
+        var teacher = results?.Teacher ?? empty;
+        if (teacher.Reused && teacher.ReusedFrom is null) teacher = teacher with { ReusedFrom = Text("teacher_from") };
         return new RunDetails(
             Id: r.GetString(r.GetOrdinal("id")),
             Status: Enum.Parse<RunStatus>(r.GetString(r.GetOrdinal("status"))),
@@ -193,7 +197,7 @@ public sealed class RunStore
             ImageSize: Col("image_size") is long size ? (int)size : null,
             Device: Text("device"),
             Data: FromJson<DataSummary>(Col("data")),
-            Teacher: results?.Teacher ?? empty,
+            Teacher: teacher,
             StudentScratch: results?.StudentScratch ?? empty,
             StudentDistilled: results?.StudentDistilled ?? empty,
             TotalSeconds: Col("total_seconds") is double total ? total : null,
@@ -213,13 +217,19 @@ public sealed class RunStore
         return runs;
     }
 
-    /// <summary>Completed runs, newest first, whose trained teacher a run with this key can reuse.</summary>
-    public List<string> FindTeacherSources(string teacherKey)
+    /// <summary>Completed runs, newest first, whose teacher or scratch student (<paramref name="role"/>) a run with this key can reuse.</summary>
+    public List<string> FindSources(ModelRole role, string key)
     {
+        string column = role switch
+        {
+            ModelRole.Teacher => "teacher_key",
+            ModelRole.StudentScratch => "scratch_key",
+            _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Only the teacher and the scratch student can be reused."),
+        };
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM runs WHERE teacher_key = $key AND status = 'Completed' ORDER BY finished DESC";
-        command.Parameters.AddWithValue("$key", teacherKey);
+        command.CommandText = $"SELECT id FROM runs WHERE {column} = $key AND status = 'Completed' ORDER BY finished DESC";
+        command.Parameters.AddWithValue("$key", key);
         using var reader = command.ExecuteReader();
         var ids = new List<string>();
         while (reader.Read()) ids.Add(reader.GetString(0));

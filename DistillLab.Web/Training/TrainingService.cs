@@ -9,7 +9,7 @@ namespace DistillLab.Web.Training;
 /// <summary>Takes runs off the queue one at a time and trains each on a dedicated long-running thread.
 /// A failed run is recorded and the service goes on with the next.</summary>
 public sealed class TrainingService(
-    RunRequests requests, RunRegistry registry, RunEventStream events, RunArtifacts artifacts,
+    RunRequests requests, RunRegistry registry, RunEventStream events, RunArtifacts artifacts, ModelReuse reuse,
     ILabEngine engine, IOptions<DashboardOptions> dashboard, IConfiguration configuration, ILogger<TrainingService> logger) : BackgroundService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -80,26 +80,23 @@ public sealed class TrainingService(
     private void Train(LiveRun live, CancellationToken cancellationToken)
     {
         var run = live.Snapshot(null);
-        var config = run.Config;
-        string? teacherFrom = null;
-        if (run.ReuseTeacher)
-        {
-            teacherFrom = registry.Store.FindTeacherSources(RunRequests.TeacherKey(config))
-                .FirstOrDefault(id => File.Exists(artifacts.ModelPath(id, ModelRole.Teacher)));
-            if (teacherFrom is not null)
+        var (config, reused) = run.ReuseTeacher ? reuse.Apply(run.Config) : (run.Config, []);
+        // The reused models' curves come along, so this run's charts and exports still show how they learned.
+        foreach (var model in reused)
+            foreach (var epoch in model.History)
             {
-                config = config with { TeacherPath = artifacts.ModelPath(teacherFrom, ModelRole.Teacher) };
-                // The reused teacher's curves come along, so this run's charts and exports still show how it learned.
-                foreach (var epoch in registry.Store.Load(teacherFrom)?.Teacher.History ?? [])
-                {
-                    live.AddEpoch(ModelRole.Teacher, epoch);
-                    registry.Store.AddEpoch(live.Id, ModelRole.Teacher, epoch);
-                }
+                live.AddEpoch(model.Role, epoch);
+                registry.Store.AddEpoch(live.Id, model.Role, epoch);
             }
-        }
-        live.Update(s => s with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow, TeacherReusedFrom = teacherFrom, Stage = "loading data" });
+        string? From(ModelRole role) => reused.FirstOrDefault(m => m.Role == role)?.OriginRunId;
+        live.Update(s => s with
+        {
+            Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow, TeacherReusedFrom = From(ModelRole.Teacher), Stage = "loading data",
+            Teacher = s.Teacher with { ReusedFrom = From(ModelRole.Teacher) },
+            StudentScratch = s.StudentScratch with { ReusedFrom = From(ModelRole.StudentScratch) },
+        });
         registry.Store.Update(live.Snapshot(null));
-        events.Publish(new RunStartedEvent(live.Id, teacherFrom));
+        events.Publish(new RunStartedEvent(live.Id, From(ModelRole.Teacher), From(ModelRole.StudentScratch)));
 
         var progress = new ProgressThrottle(dashboard.Value.BatchProgressPerSecond);
         var clock = Stopwatch.StartNew();
@@ -108,7 +105,7 @@ public sealed class TrainingService(
         events.Publish(new RunChangedEvent(live.Id));
         var result = outcome.Result;
         var (teacher, scratch, distilled) = artifacts.Save(live.Id, outcome,
-            View(result.Teacher), View(result.StudentScratch), View(result.StudentDistilled));
+            View(result.Teacher, From(ModelRole.Teacher)), View(result.StudentScratch, From(ModelRole.StudentScratch)), View(result.StudentDistilled, null));
         live.Update(s => s with
         {
             Status = RunStatus.Completed, FinishedAt = DateTimeOffset.UtcNow, TotalSeconds = result.TotalSeconds,
@@ -123,7 +120,7 @@ public sealed class TrainingService(
 
     private static readonly TimeSpan EpochEventWait = TimeSpan.FromMilliseconds(250);
 
-    private static ModelView View(ModelResult r) => new(r.Parameters, r.TestAccuracy, r.TestLoss, [], r.Reused);
+    private static ModelView View(ModelResult r, string? reusedFrom) => new(r.Parameters, r.TestAccuracy, r.TestLoss, [], r.Reused, ReusedFrom: reusedFrom);
 
     private void OnLabEvent(LiveRun live, LabEvent labEvent, ProgressThrottle throttle)
     {

@@ -16,11 +16,8 @@ public partial class RunForm
     private readonly RunFormModel model = new();
     private Dictionary<string, string> errors = [];
     private IReadOnlyList<DatasetInfo> datasets = [];
-    private string estimate = "";
-    private bool teacherReusable;
     private bool submitting;
     private bool advancedOpen;
-    private IReadOnlyList<RunDetails> history = [];
 
     /// <summary>The form's values, for tests and the page.</summary>
     public RunFormModel Model => model;
@@ -30,7 +27,6 @@ public partial class RunForm
     protected override void OnInitialized()
     {
         datasets = Catalog.List();
-        history = Runs.Store.List().Where(r => r.Status == RunStatus.Completed).Take(5).Select(r => Runs.Get(r.Id)).OfType<RunDetails>().ToList();
         Revalidate();
     }
 
@@ -63,7 +59,7 @@ public partial class RunForm
 
     /// <summary>The collapsed panel's header says what it holds, so the values are visible without opening it.</summary>
     private string AdvancedTitle => string.Create(CultureInfo.InvariantCulture,
-        $"More settings: {model.ImageSize ?? DefaultImageSize} px, {(model.Limit is { } l ? $"{l:N0} images" : "all images")}, batch {model.BatchSize}, lr {model.LearningRate}, seed {model.Seed}, {model.Device}, {(model.ReuseTeacher ? "reuse teacher" : "train a new teacher")}");
+        $"More settings: {model.ImageSize ?? DefaultImageSize} px, {(model.Limit is { } l ? $"{l:N0} images" : "all images")}, batch {model.BatchSize}, lr {model.LearningRate}, seed {model.Seed}, {model.Device}, {(model.ReuseTeacher ? "reuse teacher and scratch" : "train every model")}");
 
     /// <summary>petimages is listed before its download but cannot be chosen until the photos are there.</summary>
     private static bool IsMissingPetImages(DatasetInfo d) => d.Source == "petimages" && d.Images is null;
@@ -72,11 +68,6 @@ public partial class RunForm
     {
         var request = model.ToRequest();
         errors = Requests.Validate(request.Config).GroupBy(e => e.Field).ToDictionary(g => g.Key, g => $"{g.Key} {g.First().Message}");
-        if (errors.Count > 0) { estimate = "fix the settings first"; return; }
-        // Before its download the photo set's size is known only from TFDS (23,262 usable images).
-        int pool = datasets.FirstOrDefault(d => d.Source == model.Data)?.Images ?? (model.Data.StartsWith("petimages") ? 23_262 : 1000);
-        teacherReusable = model.ReuseTeacher && Runs.Store.FindTeacherSources(RunRequests.TeacherKey(request.Config)).Count > 0;
-        estimate = RunEstimator.Format(RunEstimator.Estimate(request.Config, pool, DefaultImageSize, history, teacherReusable));
     }
 
     private async Task Start()
