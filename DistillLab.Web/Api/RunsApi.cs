@@ -43,7 +43,12 @@ public static class RunsApi
         if (http.ContentLength is null or > 0)
         {
             // Read by hand so a wrongly typed field gets a message naming it, like every other bad field.
-            try { body = await JsonSerializer.DeserializeAsync<RunConfigRequest>(http.Body, JsonDefaults.Options); }
+            try
+            {
+                var json = await JsonSerializer.DeserializeAsync<JsonElement>(http.Body, JsonDefaults.Options);
+                if (json.ValueKind != JsonValueKind.Object) throw new JsonException("not an object", "$", null, null);
+                body = RunConfigRequest.Parse(json);
+            }
             catch (JsonException e)
             {
                 var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
@@ -51,7 +56,7 @@ public static class RunsApi
                     title: "The run config is invalid");
             }
         }
-        var request = (body ?? new RunConfigRequest()).ToRequest();
+        var request = (body ?? RunConfigRequest.Empty).ToRequest();
         var result = requests.Submit(request);
         if (result.QueueFull)
             return Results.Problem(statusCode: 429, title: "Queue full",
@@ -145,43 +150,22 @@ public static class RunsApi
         detail: $"Pictures of at most {limit / (1024 * 1024)} MB are accepted.");
 }
 
-/// <summary>POST /api/runs body: every field optional, defaults as in LabConfig; reuseTeacher is on unless switched off;
-/// name and notes label the run (checked by RunLabel).</summary>
-public sealed record RunConfigRequest
+/// <summary>POST /api/runs body: the fields of <see cref="LabConfig"/> (every one optional, defaults as there) plus the
+/// service's own: reuseTeacher (on unless switched off) and the run's name and notes (checked by RunLabel).
+/// The config part is bound as LabConfig itself, so a new run setting needs no change here.</summary>
+public sealed record RunConfigRequest(LabConfig Config, RunServiceOptions Options)
 {
-    private static readonly LabConfig Defaults = new();
-    public string? Data { get; init; }
-    public int? ImageSize { get; init; }
-    public int? Limit { get; init; }
-    public int? TeacherEpochs { get; init; }
-    public int? StudentEpochs { get; init; }
-    public double? Alpha { get; init; }
-    public double? Temperature { get; init; }
-    public bool? ScaleByTemperatureSquared { get; init; }
-    public int? BatchSize { get; init; }
-    public double? LearningRate { get; init; }
-    public int? Seed { get; init; }
-    public string? Device { get; init; }
-    public bool? ReuseTeacher { get; init; }
-    public string? Name { get; init; }
-    public string? Notes { get; init; }
+    public static RunConfigRequest Empty { get; } = new(new LabConfig(), new RunServiceOptions());
 
-    public RunRequest ToRequest() => new(new LabConfig
-    {
-        Data = Data ?? Defaults.Data,
-        ImageSize = ImageSize,
-        Limit = Limit,
-        TeacherEpochs = TeacherEpochs ?? Defaults.TeacherEpochs,
-        StudentEpochs = StudentEpochs ?? Defaults.StudentEpochs,
-        Alpha = Alpha ?? Defaults.Alpha,
-        Temperature = Temperature ?? Defaults.Temperature,
-        ScaleByTemperatureSquared = ScaleByTemperatureSquared ?? Defaults.ScaleByTemperatureSquared,
-        BatchSize = BatchSize ?? Defaults.BatchSize,
-        LearningRate = LearningRate ?? Defaults.LearningRate,
-        Seed = Seed ?? Defaults.Seed,
-        Device = Device ?? Defaults.Device,
-    }, ReuseTeacher ?? true, Name, Notes);
+    public static RunConfigRequest Parse(JsonElement body) => new(
+        body.Deserialize<LabConfig>(JsonDefaults.Options) ?? new LabConfig(),
+        body.Deserialize<RunServiceOptions>(JsonDefaults.Options) ?? new RunServiceOptions());
+
+    public RunRequest ToRequest() => new(Config, Options.ReuseTeacher ?? true, Options.Name, Options.Notes);
 }
+
+/// <summary>The parts of a run request that are not lab settings.</summary>
+public sealed record RunServiceOptions(bool? ReuseTeacher = null, string? Name = null, string? Notes = null);
 
 /// <summary>A run in GET /api/runs.</summary>
 public sealed record RunListItem(string Id, RunStatus Status, LabConfig Config, bool ReuseTeacher, DateTimeOffset CreatedAt,

@@ -106,5 +106,8 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
     private static string Key(LabConfig c, int epochs) => string.Join('|',
         c.Data, c.ImageSize?.ToString(CultureInfo.InvariantCulture) ?? "default", c.Limit?.ToString(CultureInfo.InvariantCulture) ?? "all",
         c.Seed.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture),
-        c.BatchSize.ToString(CultureInfo.InvariantCulture), c.LearningRate.ToString("R", CultureInfo.InvariantCulture), c.Device);
+        c.BatchSize.ToString(CultureInfo.InvariantCulture), c.LearningRate.ToString("R", CultureInfo.InvariantCulture), c.Device)
+        // The resize shapes every training image. Smooth was the only one before, so its keys stay as they were
+        // and models trained then are still found.
+        + (c.EffectiveResize() == ResizeMethod.Lab ? "|resize=lab" : "");
 }

@@ -53,7 +53,7 @@ public partial class RunForm
     /// while Start stayed disabled. As the field's Validation, the form's message survives every validation pass.</remarks>
     private Func<T, string?> Check<T>(string field) => _ => Error(field);
 
-    private static readonly string[] AdvancedFields = ["imageSize", "limit", "batchSize", "learningRate", "seed", "device"];
+    private static readonly string[] AdvancedFields = ["imageSize", "limit", "batchSize", "learningRate", "seed", "device", "resize"];
     /// <summary>Open when asked, and whenever one of its fields is invalid, so no message is hidden.</summary>
     private bool AdvancedExpanded => advancedOpen || AdvancedFields.Any(errors.ContainsKey);
 

@@ -18,12 +18,14 @@ public sealed class RunFormModel
     public double LearningRate { get; set; } = Defaults.LearningRate;
     public int Seed { get; set; } = Defaults.Seed;
     public string Device { get; set; } = Defaults.Device;
+    /// <summary>null: the data source's default (lab for petimages, smooth otherwise).</summary>
+    public string? Resize { get; set; }
     public bool ReuseTeacher { get; set; } = true;
 
     public Training.RunRequest ToRequest() => new(new LabConfig
     {
         Data = Data, ImageSize = ImageSize, Limit = Limit, TeacherEpochs = TeacherEpochs, StudentEpochs = StudentEpochs,
         Alpha = Alpha, Temperature = Temperature, ScaleByTemperatureSquared = ScaleByTemperatureSquared,
-        BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed, Device = Device,
+        BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed, Device = Device, Resize = Resize,
     }, ReuseTeacher);
 }
