@@ -55,6 +55,9 @@ public partial class RunForm
 
     private static readonly string[] AdvancedFields = ["imageSize", "limit", "batchSize", "learningRate", "seed", "device", "resize"];
     /// <summary>Open when asked, and whenever one of its fields is invalid, so no message is hidden.</summary>
+    // The select's empty choice stands for "the source's default", which LabConfig spells null.
+    private void SetResize(string value) => Set(() => model.Resize = value.Length == 0 ? null : value);
+
     private bool AdvancedExpanded => advancedOpen || AdvancedFields.Any(errors.ContainsKey);
 
     /// <summary>The collapsed panel's header says what it holds, so the values are visible without opening it.</summary>
