@@ -14,7 +14,8 @@ public static class RunsApi
     public static IEndpointRouteBuilder MapDistillLabApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapPost("/runs", Submit);
+        // Kestrel stops reading past the limit, chunked bodies included; Submit turns that into a 413 with a message.
+        api.MapPost("/runs", Submit).WithMetadata(new RequestSizeLimitAttribute(MaxRunBodyBytes));
         api.MapGet("/runs", (RunRegistry runs) => runs.List().Select(RunListItem.From));
         api.MapGet("/runs/export", Export);
         api.MapGet("/runs/{id}", (string id, RunRegistry runs) => runs.Get(id) is { } run ? Results.Ok(run) : NotFound(id));
@@ -35,10 +36,17 @@ public static class RunsApi
     }
 
     private static IResult NotFound(string id) =>
-        Results.Problem(statusCode: 404, title: "Run not found", detail: $"There is no run '{id}'.");
+        Results.Problem(statusCode: 404, title: "Run not found", detail: $"There is no run '{Core.Quote.Short(id)}'.");
+
+    /// <summary>A run config is a few hundred bytes; anything near this is not one.</summary>
+    internal const int MaxRunBodyBytes = 64 * 1024;
+
+    private static IResult RunBodyTooLarge() => Results.Problem(statusCode: 413, title: "Body too large",
+        detail: $"A run config is a small JSON object; at most {MaxRunBodyBytes / 1024} KB are accepted.");
 
     private static async Task<IResult> Submit(HttpRequest http, RunRequests requests)
     {
+        if (http.ContentLength > MaxRunBodyBytes) return RunBodyTooLarge();
         RunConfigRequest? body = null;
         if (http.ContentLength is null or > 0)
         {
@@ -49,6 +57,7 @@ public static class RunsApi
                 if (json.ValueKind != JsonValueKind.Object) throw new JsonException("not an object", "$", null, null);
                 body = RunConfigRequest.Parse(json);
             }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge) { return RunBodyTooLarge(); }
             catch (JsonException e)
             {
                 var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
@@ -116,7 +125,14 @@ public static class RunsApi
             return TooLarge(limit);
         IFormCollection form;
         try { form = await http.ReadFormAsync(); }
-        catch (InvalidDataException) { return TooLarge(limit); }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge) { return TooLarge(limit); }
+        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)) { return TooLarge(limit); }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            // An empty or cut-off body, a missing boundary: the client's mistake, said as such (it used to be a 500).
+            return Results.Problem(statusCode: 400, title: "Not a valid upload",
+                detail: $"The body is not valid multipart/form-data with a picture in a field named 'file' ({Core.Quote.Short(e.Message)}).");
+        }
         var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault();
         if (file is null) return Results.Problem(statusCode: 400, title: "No file", detail: "Send the picture in a form field named 'file'.");
         if (file.Length > limit) return TooLarge(limit);

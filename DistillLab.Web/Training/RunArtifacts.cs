@@ -81,7 +81,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
     {
         var path = TestImagesPath(runId);
         int bytes = 3 * imageSize * imageSize;
-        if (index < 0 || !File.Exists(path) || (long)(index + 1) * bytes > new FileInfo(path).Length) return null;
+        if (index < 0 || !File.Exists(path) || ((long)index + 1) * bytes > new FileInfo(path).Length) return null; // long before +1: int.MaxValue + 1 overflowed
         using var file = File.OpenRead(path);
         file.Position = (long)index * bytes;
         var chw = new byte[bytes];

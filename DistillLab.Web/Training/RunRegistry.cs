@@ -42,6 +42,9 @@ public sealed class RunRegistry(RunStore store)
     public int? PlaceInLine(string id) =>
         QueuePosition(id) is { } position ? position + (active.Values.Any(r => r.IsRunning) ? 1 : 0) : null;
 
+    /// <summary>Runs accepted and not yet training, cancelled ones excluded: what the queue's capacity bounds.</summary>
+    public int WaitingCount => active.Values.Count(r => !r.IsRunning && !r.CancelRequested);
+
     public int? QueuePosition(string id)
     {
         var queued = active.Values.Where(r => !r.IsRunning && !r.CancelRequested).OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList();
@@ -55,12 +58,6 @@ public sealed class RunRegistry(RunStore store)
         var live = new LiveRun(run);
         active[run.Id] = live;
         return live;
-    }
-
-    internal void Remove(string id)
-    {
-        active.TryRemove(id, out _);
-        store.Delete(id);
     }
 
     internal LiveRun? Live(string id) => active.TryGetValue(id, out var live) ? live : null;

@@ -19,7 +19,9 @@ public enum DeleteResult { Deleted, NotFound, Active }
 /// <summary>Takes run requests from the form and the API: validates (LabConfig.Validate plus data roots), records, queues.</summary>
 public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOptions<DashboardOptions> dashboard, IOptions<DataOptions> data)
 {
-    private readonly Channel<string> queue = Channel.CreateBounded<string>(new BoundedChannelOptions(dashboard.Value.QueueCapacity) { SingleReader = true });
+    // The queue's bound is the number of runs waiting in the registry, not the channel's length: a cancelled queued run
+    // stays in the channel until the training thread skips it, and must not hold a slot until then.
+    private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock submitGate = new();
     private readonly LabEnvironment environment = data.Value.Environment;
 
@@ -57,13 +59,10 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
             // Saved-model paths are the service's business (ModelReuse), never a client's.
             var run = new RunDetails(id, RunStatus.Queued, request.Config with { TeacherPath = null, ScratchPath = null }, request.ReuseTeacher, DateTimeOffset.UtcNow,
                 null, null, null, null, null, null, null, empty, empty, empty, null, null, "queued", null, name, notes);
-            // Recorded before it is queued (the training thread may dequeue it at once); a full queue takes it back out.
+            if (registry.WaitingCount >= dashboard.Value.QueueCapacity) return new SubmitResult(null, [], true);
+            // Recorded before it is queued: the training thread may dequeue it at once.
             registry.Add(run, TeacherKey(run.Config), ScratchKey(run.Config));
-            if (!queue.Writer.TryWrite(id))
-            {
-                registry.Remove(id);
-                return new SubmitResult(null, [], true);
-            }
+            queue.Writer.TryWrite(id); // unbounded: always accepted
             var position = registry.QueuePosition(id) ?? 1;
             events.Publish(new RunQueuedEvent(id, position, run.Config, run.ReuseTeacher));
             return new SubmitResult(registry.Get(id), [], false);

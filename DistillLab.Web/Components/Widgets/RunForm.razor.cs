@@ -62,7 +62,7 @@ public partial class RunForm
 
     /// <summary>The collapsed panel's header says what it holds, so the values are visible without opening it.</summary>
     private string AdvancedTitle => string.Create(CultureInfo.InvariantCulture,
-        $"More settings: {model.ImageSize ?? DefaultImageSize} px, {(model.Limit is { } l ? $"{l:N0} images" : "all images")}, batch {model.BatchSize}, lr {model.LearningRate}, seed {model.Seed}, {model.Device}, {(model.ReuseTeacher ? "reuse teacher and scratch" : "train every model")}");
+        $"More settings: {model.ImageSize ?? DefaultImageSize} px, {(model.Limit is { } l ? $"{l:N0} images" : "all images")}, batch {model.BatchSize}, lr {model.LearningRate}, seed {model.Seed}, {model.Device}, {(model.ReuseTeacher ? "reuse models" : "train every model")}");
 
     /// <summary>petimages is listed before its download but cannot be chosen until the photos are there.</summary>
     private static bool IsMissingPetImages(DatasetInfo d) => d.Source == "petimages" && d.Images is null;
