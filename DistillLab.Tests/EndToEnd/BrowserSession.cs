@@ -57,8 +57,12 @@ public sealed class BrowserSession : IAsyncDisposable
         await page.GetByLabel("Teacher epochs", new() { Exact = true }).FillAsync("8");
     }
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    /// <summary>The whole page from its top: scrolled, the fixed app bar would be drawn across the middle of the picture.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    }
 
     private static string FindScreenshotDirectory()
     {

@@ -22,7 +22,6 @@ public sealed class RetuneLoopTests
     public async Task FreshRunRetuneCompareAndCancelAQueuedRunInOneTab()
     {
         using var host = new DashboardHost();
-        var data = host.CreateImageFolder();
         using var http = host.Http();
         var health = PageHealth.Watch(host);
         await using var browser = await BrowserSession.StartAsync();
@@ -32,15 +31,12 @@ public sealed class RetuneLoopTests
         var status = page.GetByRole(AriaRole.Status, new() { Name = "Run status" });
         var estimate = page.GetByRole(AriaRole.Status, new() { Name = "Estimate" });
 
-        // 1. A fresh run of the tiny data set: all three models train.
-        await page.GetByLabel("Data source").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = data }).Or(page.GetByText(data)).First.ClickAsync();
+        // 1. A fresh run on 1,000 of the built-in pictures at 46 px: all three models train.
         await page.GetByRole(AriaRole.Button, new() { Name = "More settings" }).ClickAsync();
         await Fill(page, "Image size (px)", "46");
-        await Fill(page, "Limit (images)", "60");
-        await Fill(page, "Teacher epochs", "2");
-        await Fill(page, "Student epochs", "2");
-        await Fill(page, "Batch size", "16");
+        await Fill(page, "Limit (images)", "1000");
+        await Fill(page, "Teacher epochs", "3");
+        await Fill(page, "Student epochs", "3");
         await Expect(estimate).ToContainTextAsync("Estimated duration: about", new() { Timeout = 60_000 });
         await BrowserSession.ScreenshotAsync(page, "loop-1-settings");
         await StartAsync(page);
@@ -49,7 +45,7 @@ public sealed class RetuneLoopTests
         Assert.False(first.Teacher.Reused);
         Assert.False(first.StudentScratch.Reused);
         var accuracy = page.GetByRole(AriaRole.Figure, new() { Name = "Accuracy", Exact = true });
-        await Expect(accuracy).ToHaveAttributeAsync("data-points", "12"); // 3 models x (train + validation) x 2 epochs
+        await Expect(accuracy).ToHaveAttributeAsync("data-points", "18"); // 3 models x (train + validation) x 3 epochs
         await BrowserSession.ScreenshotAsync(page, "loop-2-fresh-run");
 
         // 2. Move alpha with the slider's keys and T in its number field; the estimate knows what will be reused.
@@ -70,8 +66,8 @@ public sealed class RetuneLoopTests
         health.Follow(late, "second tab");
         await Expect(status).ToHaveTextAsync("completed", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
         await Expect(late.GetByRole(AriaRole.Status, new() { Name = "Run status" })).ToHaveTextAsync("completed");
-        await Expect(late.GetByRole(AriaRole.Figure, new() { Name = "Accuracy", Exact = true })).ToHaveAttributeAsync("data-points", "12");
-        await Expect(accuracy).ToHaveAttributeAsync("data-points", "12");
+        await Expect(late.GetByRole(AriaRole.Figure, new() { Name = "Accuracy", Exact = true })).ToHaveAttributeAsync("data-points", "18");
+        await Expect(accuracy).ToHaveAttributeAsync("data-points", "18");
         second = await RunAsync(http, second.Id);
         Assert.Equal((first.Id, first.Id), (second.Teacher.ReusedFrom, second.StudentScratch.ReusedFrom));
         Assert.Equal(first.StudentScratch.TestAccuracy, second.StudentScratch.TestAccuracy);
@@ -91,17 +87,13 @@ public sealed class RetuneLoopTests
         await Expect(compared).ToContainTextAsync("points");
         await BrowserSession.ScreenshotAsync(page, "loop-5-compare");
 
-        // 5. Back to the Lab in the same tab: a long run (a new teacher of 40 epochs) and one more queued behind it.
+        // 5. Back to the Lab in the same tab: the form starts from the run on screen, so the retune goes on from there.
         await page.GetByRole(AriaRole.Link, new() { Name = "Lab" }).ClickAsync();
         await BrowserSession.WaitForInteractiveAsync(page);
-        await page.GetByLabel("Data source").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = data }).Or(page.GetByText(data)).First.ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "More settings" }).ClickAsync();
-        await Fill(page, "Image size (px)", "46");
-        await Fill(page, "Limit (images)", "60");
-        await Fill(page, "Teacher epochs", "40");
-        await Fill(page, "Student epochs", "2");
-        await Fill(page, "Batch size", "16");
+        await Expect(page.GetByRole(AriaRole.Spinbutton, new() { Name = "Alpha", Exact = true })).ToHaveValueAsync("0.30");
+        await Expect(page.GetByRole(AriaRole.Spinbutton, new() { Name = "Temperature", Exact = true })).ToHaveValueAsync("2");
+        // A long run (a new teacher of 1,000 epochs) and one more queued behind it.
+        await Fill(page, "Teacher epochs", "1000");
         await StartAsync(page);
         await Expect(status).ToHaveTextAsync("running", new() { Timeout = 60_000 });
         var running = await NewestAsync(http);
@@ -124,12 +116,12 @@ public sealed class RetuneLoopTests
         await BrowserSession.ScreenshotAsync(page, "loop-7-cancelled");
 
         // 7. The tab is still alive: the retune's settings again reuse the first run's models and complete.
-        await Fill(page, "Teacher epochs", "2");
+        await Fill(page, "Teacher epochs", "3");
         await Fill(page, "Alpha", "0.7");
         await StartAsync(page);
         await Expect(page.GetByText($"Teacher and scratch student reused from run {first.Id}")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(status).ToHaveTextAsync("completed", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
-        await Expect(accuracy).ToHaveAttributeAsync("data-points", "12");
+        await Expect(accuracy).ToHaveAttributeAsync("data-points", "18");
         await BrowserSession.ScreenshotAsync(page, "loop-8-alive");
 
         health.AssertHealthy();
@@ -144,7 +136,8 @@ public sealed class RetuneLoopTests
 
     private static async Task Fill(IPage page, string label, string value)
     {
-        var field = page.GetByLabel(label, new() { Exact = true }).And(page.Locator("input"));
+        // The number field (a slider may share its label).
+        var field = page.GetByLabel(label, new() { Exact = true }).And(page.Locator("input:not([type=range])"));
         await field.FillAsync(value);
         await field.PressAsync("Tab");
     }

@@ -60,7 +60,14 @@ public static class DistillLabWebExtensions
         services.AddSignalR().AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions));
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddMudServices(mud =>
+        {
+            // Bottom right, a few at a time and short-lived: during a quick retune they stacked over the status and
+            // charts (top right), and bottom left would cover Start.
+            mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            mud.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+            mud.SnackbarConfiguration.VisibleStateDuration = 4000;
+        });
         return builder;
     }
 

@@ -12,8 +12,11 @@ public partial class RunForm
     /// <summary>The queued or running run the Cancel button stops; null disables it.</summary>
     [Parameter] public string? CancellableRunId { get; set; }
     [Parameter] public EventCallback<RunDetails> OnSubmitted { get; set; }
+    /// <summary>The run the form starts from (the one on screen), so coming back to the Lab continues the retune
+    /// where it was; null starts from the lab's defaults. Read once, when the form is created.</summary>
+    [Parameter] public RunDetails? StartFrom { get; set; }
 
-    private readonly RunFormModel model = new();
+    private RunFormModel model = new();
     private Dictionary<string, string> errors = [];
     private IReadOnlyList<DatasetInfo> datasets = [];
     private bool submitting;
@@ -26,6 +29,7 @@ public partial class RunForm
 
     protected override void OnInitialized()
     {
+        if (StartFrom is { } run) model = RunFormModel.From(run.Config, run.ReuseTeacher);
         datasets = Catalog.List();
         Revalidate();
     }

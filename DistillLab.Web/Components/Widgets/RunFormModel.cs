@@ -22,6 +22,14 @@ public sealed class RunFormModel
     public string? Resize { get; set; }
     public bool ReuseTeacher { get; set; } = true;
 
+    /// <summary>A run's settings as the form edits them.</summary>
+    public static RunFormModel From(LabConfig c, bool reuse) => new()
+    {
+        Data = c.Data, ImageSize = c.ImageSize, Limit = c.Limit, TeacherEpochs = c.TeacherEpochs, StudentEpochs = c.StudentEpochs,
+        Alpha = c.Alpha, Temperature = c.Temperature, ScaleByTemperatureSquared = c.ScaleByTemperatureSquared,
+        BatchSize = c.BatchSize, LearningRate = c.LearningRate, Seed = c.Seed, Device = c.Device, Resize = c.Resize, ReuseTeacher = reuse,
+    };
+
     public Training.RunRequest ToRequest() => new(new LabConfig
     {
         Data = Data, ImageSize = ImageSize, Limit = Limit, TeacherEpochs = TeacherEpochs, StudentEpochs = StudentEpochs,

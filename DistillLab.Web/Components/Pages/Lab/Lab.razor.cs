@@ -19,7 +19,10 @@ public partial class Lab : IDisposable
     // The same list instance per setting, so a re-render hands the chart unchanged parameters.
     private IReadOnlyList<ChartSeries> CombinedSeries => run?.Config.ScaleByTemperatureSquared == true ? combinedSeriesT2 : combinedSeries;
 
-    protected override void OnInitialized() => run = Runs.Current();
+    // The form starts from the run on screen when the page opens, and keeps its own values after that.
+    private RunDetails? startFrom;
+
+    protected override void OnInitialized() => startFrom = run = Runs.Current();
 
     protected override void OnAfterRender(bool firstRender)
     {
