@@ -31,7 +31,10 @@ public static class RunsApi
         api.MapGet("/datasets", (DatasetCatalog catalog) => catalog.List());
         api.MapDatasetDownloadApi();
         api.MapSyntheticSamplesApi();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        // Up while the database is locked: the answer says how many writes wait and why.
+        app.MapGet("/healthz", (RunJournal journal) => journal.Pending is { Count: > 0 } p
+            ? Results.Ok(new { status = "degraded", pendingWrites = p.Count, reason = p.Reason })
+            : Results.Ok(new { status = "ok" }));
         return app;
     }
 
@@ -67,6 +70,8 @@ public static class RunsApi
         }
         var request = (body ?? RunConfigRequest.Empty).ToRequest();
         var result = requests.Submit(request);
+        if (result.Unavailable is { } busy)
+            return Results.Problem(statusCode: 503, title: "Run history busy", detail: busy);
         if (result.QueueFull)
             return Results.Problem(statusCode: 429, title: "Queue full",
                 detail: "The run queue is full; wait for a run to finish or cancel one, then try again.");

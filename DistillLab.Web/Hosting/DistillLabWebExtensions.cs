@@ -35,6 +35,7 @@ public static class DistillLabWebExtensions
         services.AddHostedService<ExposureWarning>();
 
         services.AddSingleton<RunStore>();
+        services.AddSingleton<RunJournal>();
         services.AddSingleton<RunRegistry>();
         services.AddSingleton<RunArtifacts>();
         services.AddSingleton<ModelReuse>();

@@ -12,7 +12,7 @@ namespace DistillLab.Web.Training;
 
 /// <summary>Files of a finished run beside the database: data/runs/&lt;id&gt;/ holds the three trained models
 /// and the first test images (raw uint8 NCHW), so the Predictions page works after a restart without reloading data.</summary>
-public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardOptions> dashboard, RunStore store)
+public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardOptions> dashboard, RunJournal journal)
 {
     private readonly Lock modelGate = new();
     private (string RunId, TeacherNet Teacher, StudentNet Scratch, StudentNet Distilled)? loaded;
@@ -40,7 +40,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
         WriteAtomically(TestImagesPath(runId), stored);
         var device = ParameterDevice(outcome.Teacher);
         var predictions = models.Select(m => Predictor.Predict(m.Model, stored, device)).ToArray();
-        store.SavePredictions(runId, stored.Labels, predictions[0], predictions[1], predictions[2]);
+        journal.Write(s => s.SavePredictions(runId, stored.Labels, predictions[0], predictions[1], predictions[2]));
 
         ModelView Measure(ModelView view, int i) => view with
         {

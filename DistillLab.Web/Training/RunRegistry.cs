@@ -5,7 +5,7 @@ namespace DistillLab.Web.Training;
 
 /// <summary>The live state of queued and running runs (in memory, mutated by the training thread),
 /// in front of the SQLite history for everything else. Snapshots are immutable <see cref="RunDetails"/>.</summary>
-public sealed class RunRegistry(RunStore store)
+public sealed class RunRegistry(RunStore store, RunJournal journal)
 {
     private readonly ConcurrentDictionary<string, LiveRun> active = new();
 
@@ -20,7 +20,8 @@ public sealed class RunRegistry(RunStore store)
     /// <summary>The run the Lab page shows: the running one, else the oldest queued, else the newest stored.</summary>
     public RunDetails? Current()
     {
-        var live = active.Values.OrderByDescending(r => r.IsRunning).ThenBy(r => r.CreatedAt).FirstOrDefault();
+        // A finished run whose end is still waiting for the database stays here too, but is not current.
+        var live = active.Values.Where(r => r.IsRunning || r.IsWaiting).OrderByDescending(r => r.IsRunning).ThenBy(r => r.CreatedAt).FirstOrDefault();
         if (live is not null) return Get(live.Id);
         var newest = store.List().FirstOrDefault();
         return newest is null ? null : store.Load(newest.Id);
@@ -34,8 +35,7 @@ public sealed class RunRegistry(RunStore store)
 
     /// <summary>The runs waiting for their turn, first to start first, each with its QueuePosition.</summary>
     public IReadOnlyList<RunDetails> Queue() =>
-        active.Values.Where(r => !r.IsRunning && !r.CancelRequested).OrderBy(r => r.CreatedAt)
-            .Select((r, at) => r.Snapshot(at + 1)).Where(r => r.Status == RunStatus.Queued).ToList();
+        active.Values.Where(r => r.IsWaiting).OrderBy(r => r.CreatedAt).Select((r, at) => r.Snapshot(at + 1)).ToList();
 
     /// <summary>Where a waiting run stands counting the one that trains: 1 = next to train when nothing runs,
     /// 2 = first in the queue behind a running run, and so on; null when it is not waiting.</summary>
@@ -43,11 +43,11 @@ public sealed class RunRegistry(RunStore store)
         QueuePosition(id) is { } position ? position + (active.Values.Any(r => r.IsRunning) ? 1 : 0) : null;
 
     /// <summary>Runs accepted and not yet training, cancelled ones excluded: what the queue's capacity bounds.</summary>
-    public int WaitingCount => active.Values.Count(r => !r.IsRunning && !r.CancelRequested);
+    public int WaitingCount => active.Values.Count(r => r.IsWaiting);
 
     public int? QueuePosition(string id)
     {
-        var queued = active.Values.Where(r => !r.IsRunning && !r.CancelRequested).OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList();
+        var queued = active.Values.Where(r => r.IsWaiting).OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList();
         int at = queued.IndexOf(id);
         return at < 0 ? null : at + 1;
     }
@@ -62,11 +62,13 @@ public sealed class RunRegistry(RunStore store)
 
     internal LiveRun? Live(string id) => active.TryGetValue(id, out var live) ? live : null;
 
-    internal void Finish(LiveRun live)
-    {
-        store.Update(live.Snapshot(null));
-        active.TryRemove(live.Id, out _);
-    }
+    /// <summary>Stores the run's end state and then lets it go from memory; while the database is busy the run stays
+    /// here, so every page and API answer shows its true state until the write lands.</summary>
+    internal void Finish(LiveRun live) =>
+        journal.Write(s => s.Update(live.Snapshot(null)), () => active.TryRemove(live.Id, out _), stopOnFailure: false);
+
+    /// <summary>Writes for the training side, in order, through the journal (see <see cref="RunJournal"/>).</summary>
+    internal void Record(Action<RunStore> write) => journal.Write(write);
 
     public bool IsActive(string id) => active.ContainsKey(id);
 
@@ -92,6 +94,8 @@ internal sealed class LiveRun(RunDetails initial)
     public string Id { get; } = initial.Id;
     public DateTimeOffset CreatedAt { get; } = initial.CreatedAt;
     public bool IsRunning { get { lock (gate) return state.Status == RunStatus.Running; } }
+    /// <summary>Queued and not cancelled: it holds a place in the queue.</summary>
+    public bool IsWaiting { get { lock (gate) return state.Status == RunStatus.Queued && !Cancellation.IsCancellationRequested; } }
     public CancellationTokenSource Cancellation { get; } = new();
     public bool CancelRequested => Cancellation.IsCancellationRequested;
     private int claimed;

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace DistillLab.Web.Training;
 
 /// <summary>The answer to a run request: the new run, or why it was refused.</summary>
-public sealed record SubmitResult(RunDetails? Run, IReadOnlyList<ConfigError> Errors, bool QueueFull)
+/// <param name="Unavailable">Why the run could not be recorded (the history database is locked); try again later.</param>
+public sealed record SubmitResult(RunDetails? Run, IReadOnlyList<ConfigError> Errors, bool QueueFull, string? Unavailable = null)
 {
     public bool Accepted => Run is not null;
 }
@@ -61,7 +62,11 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
                 null, null, null, null, null, null, null, empty, empty, empty, null, null, "queued", null, name, notes);
             if (registry.WaitingCount >= dashboard.Value.QueueCapacity) return new SubmitResult(null, [], true);
             // Recorded before it is queued: the training thread may dequeue it at once.
-            registry.Add(run, TeacherKey(run.Config), ScratchKey(run.Config));
+            try { registry.Add(run, TeacherKey(run.Config), ScratchKey(run.Config)); }
+            catch (Exception e) when (RunJournal.IsTransient(e))
+            {
+                return new SubmitResult(null, [], false, $"The run history database is busy ({e.Message}); nothing was queued. Try again in a moment.");
+            }
             queue.Writer.TryWrite(id); // unbounded: always accepted
             var position = registry.QueuePosition(id) ?? 1;
             events.Publish(new RunQueuedEvent(id, position, run.Config, run.ReuseTeacher));

@@ -15,7 +15,8 @@ public sealed class RunStore
     public RunStore(IOptions<DataOptions> data)
     {
         DatabasePath = Path.Combine(data.Value.FullDirectory, "distilllab.db");
-        connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = true }.ToString();
+        // A locked database answers within 5 s (the default 30 s held the training thread); RunJournal retries writes.
+        connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = true, DefaultTimeout = 5 }.ToString();
         try
         {
             Directory.CreateDirectory(data.Value.FullDirectory);
@@ -59,6 +60,20 @@ public sealed class RunStore
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>True when a write could start right now; never waits for another connection's lock.</summary>
+    public bool IsFreeToWrite()
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 0, Pooling = false };
+        try
+        {
+            using var connection = new SqliteConnection(builder.ToString());
+            connection.Open();
+            Execute(connection, "BEGIN IMMEDIATE; ROLLBACK;");
+            return true;
+        }
+        catch (SqliteException) { return false; }
+    }
 
     private SqliteConnection Open()
     {

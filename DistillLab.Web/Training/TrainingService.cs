@@ -86,7 +86,7 @@ public sealed class TrainingService(
             foreach (var epoch in model.History)
             {
                 live.AddEpoch(model.Role, epoch);
-                registry.Store.AddEpoch(live.Id, model.Role, epoch);
+                registry.Record(s => s.AddEpoch(live.Id, model.Role, epoch));
             }
         string? From(ModelRole role) => reused.FirstOrDefault(m => m.Role == role)?.OriginRunId;
         live.Update(s => s with
@@ -95,7 +95,8 @@ public sealed class TrainingService(
             Teacher = s.Teacher with { ReusedFrom = From(ModelRole.Teacher) },
             StudentScratch = s.StudentScratch with { ReusedFrom = From(ModelRole.StudentScratch) },
         });
-        registry.Store.Update(live.Snapshot(null));
+        var started = live.Snapshot(null);
+        registry.Record(s => s.Update(started));
         events.Publish(new RunStartedEvent(live.Id, From(ModelRole.Teacher), From(ModelRole.StudentScratch)));
 
         var progress = new ProgressThrottle(dashboard.Value.BatchProgressPerSecond);
@@ -132,7 +133,8 @@ public sealed class TrainingService(
                 break;
             case DataLoaded d:
                 live.Update(s => s with { Data = d.Data, Device = d.Device, ImageSize = d.ImageSize, Stage = "training" });
-                registry.Store.Update(live.Snapshot(null));
+                var loaded = live.Snapshot(null);
+                registry.Record(s => s.Update(loaded));
                 events.Publish(new RunChangedEvent(live.Id));
                 break;
             case PhaseStarted p:
@@ -154,7 +156,7 @@ public sealed class TrainingService(
                 // Out first (the stamp is the epoch's end), stored after: a disk write must not delay the event.
                 live.AddEpoch(e.Model, e.Metrics);
                 events.PublishAndWait(new EpochCompletedEvent(live.Id, e.Model, e.Metrics), EpochEventWait);
-                registry.Store.AddEpoch(live.Id, e.Model, e.Metrics);
+                registry.Record(s => s.AddEpoch(live.Id, e.Model, e.Metrics));
                 break;
             case PhaseCompleted c:
                 live.Update(s => WithModel(s, c.Model, m => m with

@@ -83,7 +83,8 @@ public partial class RunForm
         try
         {
             var result = Requests.Submit(model.ToRequest());
-            if (result.QueueFull) Snackbar.Add("The run queue is full; wait for a run to finish or cancel one.", Severity.Warning);
+            if (result.Unavailable is { } busy) Snackbar.Add(busy, Severity.Warning);
+            else if (result.QueueFull) Snackbar.Add("The run queue is full; wait for a run to finish or cancel one.", Severity.Warning);
             else if (!result.Accepted) errors = result.Errors.ToDictionary(e => e.Field, e => $"{e.Field} {e.Message}");
             else
             {
