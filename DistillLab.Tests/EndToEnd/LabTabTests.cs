@@ -35,7 +35,7 @@ public sealed class LabTabTests
         // where every open Lab page used to die ("gd.data must be an array" from extendTraces before newPlot).
         await SetAlphaAsync(page, "0.30");
         await StartAsync(page);
-        await Expect(page.GetByText("Teacher reused from run")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Teacher and scratch student reused from run")).ToBeVisibleAsync();
         await Expect(status).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
         await Expect(accuracy).ToHaveAttributeAsync("data-points", "12");
         await Expect(accuracy.Locator(".scatterlayer .trace")).ToHaveCountAsync(6);
@@ -43,7 +43,8 @@ public sealed class LabTabTests
         await Expect(page.GetByRole(AriaRole.Row, new() { Name = "Teacher (reused)" })).ToBeVisibleAsync();
 
         // A run held mid-way, a second started behind it: the second is only queued, and says so.
-        engine.HoldAfterFirstEpochOf = ModelRole.StudentScratch;
+        // Held in the distilled student: a retune reuses the teacher and the scratch student, so only it trains.
+        engine.HoldAfterFirstEpochOf = ModelRole.StudentDistilled;
         await SetAlphaAsync(page, "0.40");
         await StartAsync(page);
         await engine.Held.Task.WaitAsync(Wait);
