@@ -82,6 +82,17 @@ public static class DataLoader
         var (images, skipped) = pool.Take(request.Limit);
         if (images.Count < MinimumPool)
             throw new DataSourceException($"The source '{spec.Text}' has only {images.Count} usable images (skipped: {Describe(skipped)}); at least {MinimumPool} are needed so that train, validation and test each get one.");
+        if (request.TfdsSplit)
+        {
+            if (spec.Kind != DataSourceKind.PetImages || request.Limit is not null)
+                throw new DataSourceException("The TFDS split is the reference lab's split of the whole petimages set: it needs --data petimages and no --limit.");
+            // TFDS keys each record by its path in the archive, which begins with PetImages/.
+            var keys = listing.Files.Where((_, i) => i < pool.Outcomes.Length && pool.Outcomes[i] == SkipReasons.Ok)
+                .Select(f => "PetImages/" + f.RelativePath).ToList();
+            var (train, validation, test) = TfdsSplit.Split(images, keys);
+            progress?.Invoke(new DataProgress("split", images.Count, images.Count));
+            return new LabData(spec.Text, listing.Classes, train, validation, test, skipped);
+        }
         return Split(spec.Text, listing.Classes, images, skipped, request.Seed, progress);
     }
 

@@ -7,4 +7,7 @@ namespace DistillLab.Core.Data;
 /// <param name="Limit">Keep only the first N usable images of the pool, in the source's own order,
 /// before the seeded shuffle and split. A source's own test set (idx t10k) is never capped.</param>
 /// <param name="Resize">How photos are resized; null takes the source's default (<see cref="ResizeMethods.DefaultFor"/>).</param>
-public sealed record DataRequest(string Source, int ImageSize, int? Limit, int Seed, LabEnvironment Environment, ResizeMethod? Resize = null);
+/// <param name="TfdsSplit">Split as the reference lab's TFDS does (<see cref="Data.TfdsSplit"/>; petimages, whole set) instead
+/// of the seeded shuffle.</param>
+public sealed record DataRequest(string Source, int ImageSize, int? Limit, int Seed, LabEnvironment Environment, ResizeMethod? Resize = null,
+    bool TfdsSplit = false);

@@ -32,6 +32,14 @@ public sealed record LabConfig
     /// <summary>How photos are resized: lab (tf.image.resize's bilinear) or smooth (antialiased); null takes the
     /// source's default (lab for petimages, smooth for other file sources). The synthetic set is drawn at size.</summary>
     public string? Resize { get; init; }
+    /// <summary>How the pool is split: seeded (null; the seeded shuffle, 80/10/10) or tfds (the reference lab's own
+    /// split of the photos, TFDS's record order; petimages only, without a limit).</summary>
+    public string? Split { get; init; }
+
+    public static readonly IReadOnlyList<string> Splits = ["seeded", "tfds"];
+
+    /// <summary>True when this run splits as TFDS does.</summary>
+    public bool UsesTfdsSplit() => Split is "tfds";
     /// <summary>A saved teacher to reuse instead of training one (then TeacherEpochs may be 0).</summary>
     public string? TeacherPath { get; init; }
     /// <summary>A saved scratch student to reuse instead of training one. It never sees the teacher, so one trained
@@ -76,6 +84,12 @@ public sealed record LabConfig
             Add("learningRate", $"must be a number greater than 0 and at most 10; got {Format(LearningRate)}.");
         if (Resize is not null && DistillLab.Core.Data.ResizeMethods.Parse(Resize) is null)
             Add("resize", $"must be {DistillLab.Core.Data.ResizeMethods.Allowed}; got '{Quote.Short(Resize)}'.");
+        if (Split is not null && !Splits.Contains(Split))
+            Add("split", $"must be seeded or tfds (the reference lab's split of petimages); got '{Quote.Short(Split)}'.");
+        else if (UsesTfdsSplit() && !(Data ?? "").Trim().StartsWith("petimages", StringComparison.OrdinalIgnoreCase))
+            Add("split", "tfds is the reference lab's split of the Cats vs Dogs photos: it needs data petimages.");
+        else if (UsesTfdsSplit() && Limit is not null)
+            Add("split", "tfds splits the whole photo set as the lab does: leave the limit empty.");
         if (!Devices.Contains(Device))
             Add("device", $"must be one of {string.Join(", ", Devices)}; got '{Quote.Short(Device)}'.");
         return errors;

@@ -14,7 +14,7 @@ public sealed record LabReport(
 {
     public sealed record ConfigPart(string Data, int ImageSize, double Alpha, double Temperature, bool ScaleByTemperatureSquared,
         int BatchSize, double LearningRate, int TeacherEpochs, int StudentEpochs, int Seed, string Device, int? Limit, string? Teacher,
-        string? Scratch = null, string? Resize = null);
+        string? Scratch = null, string? Resize = null, string Split = "seeded");
 
     public sealed record DataPart(IReadOnlyList<string> Classes, int Train, int Validation, int Test, IReadOnlyDictionary<string, int> Skipped);
 
@@ -34,7 +34,8 @@ public sealed record LabReport(
             new ConfigPart(c.Data, result.ImageSize, c.Alpha, c.Temperature, c.ScaleByTemperatureSquared, c.BatchSize,
                 c.LearningRate, c.TeacherEpochs, c.StudentEpochs, c.Seed, result.Device, c.Limit, c.TeacherPath, c.ScratchPath,
                 // The synthetic set is drawn at its size: no resize happens, so none is reported.
-                c.Data.Trim().Equals("synthetic", StringComparison.OrdinalIgnoreCase) ? null : DistillLab.Core.Data.ResizeMethods.Name(c.EffectiveResize())),
+                c.Data.Trim().Equals("synthetic", StringComparison.OrdinalIgnoreCase) ? null : DistillLab.Core.Data.ResizeMethods.Name(c.EffectiveResize()),
+                c.Split ?? "seeded"),
             new DataPart(result.Data.Classes, result.Data.Train, result.Data.Validation, result.Data.Test, result.Data.Skipped),
             Model(result.Teacher), Model(result.StudentScratch), Model(result.StudentDistilled), result.TotalSeconds);
     }

@@ -44,7 +44,7 @@ public sealed class LabRunner(LabEnvironment environment)
         CheckSavedModels(config, imageSize, classes: null);
 
         var clock = Stopwatch.StartNew();
-        var data = DataLoader.Load(new DataRequest(config.Data, imageSize, config.Limit, config.Seed, Environment, ResizeMethods.Parse(config.Resize)),
+        var data = DataLoader.Load(new DataRequest(config.Data, imageSize, config.Limit, config.Seed, Environment, ResizeMethods.Parse(config.Resize), config.UsesTfdsSplit()),
             onEvent, cancellationToken);
         return Run(config, data, device, onEvent, cancellationToken, clock);
     }

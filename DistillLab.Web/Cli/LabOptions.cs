@@ -26,6 +26,8 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
           --device D             auto (default) | cpu | cuda
           --resize M             lab (tf.image.resize's bilinear; default for petimages) | smooth (antialiased;
                                  default for folder and idx sources)
+          --split S              seeded (default: shuffled with --seed, 80/10/10) | tfds (the reference lab's own
+                                 split of the photos, TFDS's record order; --data petimages, no --limit)
           --teacher PATH         reuse a saved teacher instead of training one
           --save-teacher PATH    save the trained teacher
           --scratch PATH         reuse a saved scratch student (trained with the same data, image size, limit,
@@ -72,6 +74,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
                     case "--seed": config = config with { Seed = Int(option, Value()) }; break;
                     case "--device": config = config with { Device = Value() }; break;
                     case "--resize": config = config with { Resize = Value() }; break;
+                    case "--split": config = config with { Split = Value() }; break;
                     case "--teacher": config = config with { TeacherPath = Value() }; break;
                     case "--save-teacher": saveTeacher = Value(); break;
                     case "--scratch": config = config with { ScratchPath = Value() }; break;

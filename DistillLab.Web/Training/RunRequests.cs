@@ -113,5 +113,7 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
         c.BatchSize.ToString(CultureInfo.InvariantCulture), c.LearningRate.ToString("R", CultureInfo.InvariantCulture), c.Device)
         // The resize shapes every training image. Smooth was the only one before, so its keys stay as they were
         // and models trained then are still found.
-        + (c.EffectiveResize() == ResizeMethod.Lab ? "|resize=lab" : "");
+        + (c.EffectiveResize() == ResizeMethod.Lab ? "|resize=lab" : "")
+        // Another split puts other images in training: a model trained on one must never meet the other's test set.
+        + (c.UsesTfdsSplit() ? "|split=tfds" : "");
 }

@@ -57,10 +57,11 @@ public partial class RunForm
     /// while Start stayed disabled. As the field's Validation, the form's message survives every validation pass.</remarks>
     private Func<T, string?> Check<T>(string field) => _ => Error(field);
 
-    private static readonly string[] AdvancedFields = ["imageSize", "limit", "batchSize", "learningRate", "seed", "device", "resize"];
+    private static readonly string[] AdvancedFields = ["imageSize", "limit", "batchSize", "learningRate", "seed", "device", "resize", "split"];
     /// <summary>Open when asked, and whenever one of its fields is invalid, so no message is hidden.</summary>
     // The select's empty choice stands for "the source's default", which LabConfig spells null.
     private void SetResize(string value) => Set(() => model.Resize = value.Length == 0 ? null : value);
+    private void SetSplit(string value) => Set(() => model.Split = value == "seeded" ? null : value);
 
     private bool AdvancedExpanded => advancedOpen || AdvancedFields.Any(errors.ContainsKey);
 

@@ -20,6 +20,8 @@ public sealed class RunFormModel
     public string Device { get; set; } = Defaults.Device;
     /// <summary>null: the data source's default (lab for petimages, smooth otherwise).</summary>
     public string? Resize { get; set; }
+    /// <summary>null: the seeded split.</summary>
+    public string? Split { get; set; }
     public bool ReuseTeacher { get; set; } = true;
 
     /// <summary>A run's settings as the form edits them.</summary>
@@ -27,13 +29,13 @@ public sealed class RunFormModel
     {
         Data = c.Data, ImageSize = c.ImageSize, Limit = c.Limit, TeacherEpochs = c.TeacherEpochs, StudentEpochs = c.StudentEpochs,
         Alpha = c.Alpha, Temperature = c.Temperature, ScaleByTemperatureSquared = c.ScaleByTemperatureSquared,
-        BatchSize = c.BatchSize, LearningRate = c.LearningRate, Seed = c.Seed, Device = c.Device, Resize = c.Resize, ReuseTeacher = reuse,
+        BatchSize = c.BatchSize, LearningRate = c.LearningRate, Seed = c.Seed, Device = c.Device, Resize = c.Resize, Split = c.Split, ReuseTeacher = reuse,
     };
 
     public Training.RunRequest ToRequest() => new(new LabConfig
     {
         Data = Data, ImageSize = ImageSize, Limit = Limit, TeacherEpochs = TeacherEpochs, StudentEpochs = StudentEpochs,
         Alpha = Alpha, Temperature = Temperature, ScaleByTemperatureSquared = ScaleByTemperatureSquared,
-        BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed, Device = Device, Resize = Resize,
+        BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed, Device = Device, Resize = Resize, Split = Split,
     }, ReuseTeacher);
 }
