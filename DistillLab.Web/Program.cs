@@ -8,6 +8,12 @@ if (args is ["lab", ..])
     return await LabCommand.RunAsync(args[1..]);
 if (args is ["bench", ..])
     return BenchCommand.Run(args[1..], Console.Out, Console.Error);
+if (CommandLine.UnknownVerb(args) is { } unknown)
+{
+    // A mistyped verb ("stduy") used to start the dashboard on port 5080 without a word.
+    Console.Error.WriteLine(unknown);
+    return 2;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDistillLabSettings().AddDistillLabWeb();

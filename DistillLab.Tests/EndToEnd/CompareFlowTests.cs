@@ -9,6 +9,7 @@ namespace DistillLab.Tests.EndToEnd;
 
 /// <summary>Runs page to Compare page in a real browser: sort, name a run, tick three, compare; at desktop and phone width.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class CompareFlowTests
 {
     [Fact]

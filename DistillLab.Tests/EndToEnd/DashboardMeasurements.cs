@@ -20,6 +20,7 @@ public sealed class MeasurementFactAttribute : FactAttribute
 }
 
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class DashboardMeasurements(ITestOutputHelper output)
 {
     private const int Runs = 5;

@@ -12,6 +12,7 @@ namespace DistillLab.Tests.EndToEnd;
 /// scratch student, and a fresh run after them; plus the status panel's whole-run time left sampled mid-run.
 /// A measurement (DISTILLLAB_MEASURE=1), not a test: the figures go to docs/benchmarks-dashboard.md.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class EstimateMeasurements(ITestOutputHelper output)
 {
     [MeasurementFact]

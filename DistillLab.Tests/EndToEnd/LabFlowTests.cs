@@ -5,6 +5,7 @@ namespace DistillLab.Tests.EndToEnd;
 
 /// <summary>A person's path through the dashboard in a real browser, against the real training service.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class LabFlowTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace DistillLab.Tests.EndToEnd;
 /// <summary>How the pages read and fit in a real browser: the form at 1280 x 720, a phone at 390 px, WCAG AA contrast,
 /// visible focus, the delete dialog, and right/wrong not by colour alone. Runs are scripted (no training).</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class LabLayoutTests(ITestOutputHelper output)
 {
     private const double AA = 4.5;

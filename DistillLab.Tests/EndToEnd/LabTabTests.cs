@@ -8,6 +8,7 @@ namespace DistillLab.Tests.EndToEnd;
 
 /// <summary>One Lab tab kept open while a person retunes: the page must stay live through every kind of run.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class LabTabTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);

@@ -14,6 +14,7 @@ namespace DistillLab.Tests.EndToEnd;
 /// the running one from the form - and one more retune to show the tab is still alive. Fails on any circuit or chart
 /// error on the server and any console error in either tab. Screenshots of each step: artifacts/screenshots/loop-*.png.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class RetuneLoopTests
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);

@@ -35,13 +35,13 @@ public sealed class StartupMessagesTests
     [InlineData("http://[::]:5080", true)]
     [InlineData("http://127.0.0.1:5080", false)]
     [InlineData("http://localhost:5080", false)]
-    public void ListeningBeyondLoopbackLogsAWarningThatThereIsNoLogin(string address, bool warns)
+    public async Task ListeningBeyondLoopbackLogsAWarningThatThereIsNoLogin(string address, bool warns)
     {
         var logger = new ListLogger();
         var lifetime = new Lifetime();
         var warning = new ExposureWarning(new Server(address), lifetime,
             new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AllowedHosts"] = "localhost" }).Build(), logger);
-        warning.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        await warning.StartAsync(CancellationToken.None);
         lifetime.Start();
         if (warns)
         {
