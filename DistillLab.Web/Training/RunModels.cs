@@ -65,20 +65,6 @@ public sealed record RunDetails(
     public double? DistilledGain => StudentDistilled.TestAccuracy is { } d && StudentScratch.TestAccuracy is { } s ? d - s : null;
 }
 
-/// <summary>A run in the history list.</summary>
-public sealed record RunSummary(
-    string Id,
-    RunStatus Status,
-    LabConfig Config,
-    bool ReuseTeacher,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt,
-    double? TeacherTestAccuracy,
-    double? ScratchTestAccuracy,
-    double? DistilledTestAccuracy,
-    string? Error);
-
 public static class ModelRoles
 {
     public static readonly ModelRole[] All = [ModelRole.Teacher, ModelRole.StudentScratch, ModelRole.StudentDistilled];
