@@ -41,6 +41,6 @@ public static class Predictor
         var bytes = new byte[count * images.ImageBytes];
         for (int i = 0; i < count; i++) images.Image(start + i).CopyTo(bytes.AsSpan(i * images.ImageBytes));
         using var raw = tensor(bytes, [count, images.Channels, images.ImageSize, images.ImageSize], ScalarType.Byte);
-        return raw.to_type(ScalarType.Float32).div_(255f);
+        return Models.ModelInput.FromPixels(raw);
     }
 }

@@ -131,8 +131,7 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
             bytes = bytes.to(device);
             labels = labels.to(device);
         }
-        // The lab's preprocessing: pixel values divided by 255.
-        return (bytes.to_type(ScalarType.Float32).div_(255f), labels);
+        return (Models.ModelInput.FromPixels(bytes), labels);
     }
 
     public static long CountParameters(Module<Tensor, Tensor> model)

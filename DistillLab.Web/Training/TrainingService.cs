@@ -99,7 +99,7 @@ public sealed class TrainingService(
         registry.Record(s => s.Update(started));
         events.Publish(new RunStartedEvent(live.Id, From(ModelRole.Teacher), From(ModelRole.StudentScratch)));
 
-        var progress = new ProgressThrottle(dashboard.Value.BatchProgressPerSecond);
+        var progress = new PhaseClock(dashboard.Value.BatchProgressPerSecond);
         var clock = Stopwatch.StartNew();
         using var outcome = engine.Run(config, e => OnLabEvent(live, e, progress), cancellationToken);
         live.Update(s => s with { Stage = "saving models and predictions" });
@@ -123,7 +123,7 @@ public sealed class TrainingService(
 
     private static ModelView View(ModelResult r, string? reusedFrom) => new(r.Parameters, r.TestAccuracy, r.TestLoss, [], r.Reused, ReusedFrom: reusedFrom);
 
-    private void OnLabEvent(LiveRun live, LabEvent labEvent, ProgressThrottle throttle)
+    private void OnLabEvent(LiveRun live, LabEvent labEvent, PhaseClock throttle)
     {
         switch (labEvent)
         {
@@ -174,34 +174,4 @@ public sealed class TrainingService(
         ModelRole.StudentScratch => s with { StudentScratch = change(s.StudentScratch) },
         _ => s with { StudentDistilled = change(s.StudentDistilled) },
     };
-
-    /// <summary>Limits batch progress to a few events per second and estimates the phase's time left.</summary>
-    private sealed class ProgressThrottle(double perSecond)
-    {
-        private readonly long minTicks = (long)(Stopwatch.Frequency / perSecond);
-        private long last = -1;
-        private long phaseStart;
-        private int phaseBatches;
-
-        public void StartPhase(int totalBatches)
-        {
-            phaseStart = Stopwatch.GetTimestamp();
-            phaseBatches = totalBatches;
-        }
-
-        public bool Allow()
-        {
-            long now = Stopwatch.GetTimestamp();
-            if (last >= 0 && now - last < minTicks) return false;
-            last = now;
-            return true;
-        }
-
-        public double? SecondsLeft(int batchesDone)
-        {
-            if (batchesDone <= 0 || phaseBatches <= 0) return null;
-            double elapsed = Stopwatch.GetElapsedTime(phaseStart).TotalSeconds;
-            return elapsed / batchesDone * Math.Max(0, phaseBatches - batchesDone);
-        }
-    }
 }
