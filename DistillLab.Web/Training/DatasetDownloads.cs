@@ -28,7 +28,8 @@ public sealed class DatasetDownloads : IDisposable
     private readonly Lock gate = new();
     private readonly Func<CatsDogsDataset> newDataset;
     private readonly ILogger log;
-    private readonly List<Func<Task>> subscribers = [];
+    // The same mechanism as run events: each subscriber has its own queue, so a slow page never slows the download.
+    private readonly EventStream<DownloadStatus> changes;
     private DownloadState state = DownloadState.Idle;
     private DownloadProgress? progress;
     private string? message;
@@ -41,6 +42,7 @@ public sealed class DatasetDownloads : IDisposable
     {
         this.newDataset = newDataset;
         log = logger;
+        changes = new EventStream<DownloadStatus>(logger);
         Folder = data.Value.Environment.PetImagesDirectory;
         var settings = newDataset();
         SizeText = settings.DownloadSizeText;
@@ -94,11 +96,7 @@ public sealed class DatasetDownloads : IDisposable
     }
 
     /// <summary>Calls <paramref name="onChanged"/> after every change (from a worker thread: marshal with InvokeAsync).</summary>
-    public IDisposable Subscribe(Func<Task> onChanged)
-    {
-        lock (gate) subscribers.Add(onChanged);
-        return new Unsubscriber(() => { lock (gate) subscribers.Remove(onChanged); });
-    }
+    public IDisposable Subscribe(Func<Task> onChanged) => changes.Subscribe(_ => onChanged());
 
     private async Task RunAsync(CancellationToken ct)
     {
@@ -170,23 +168,11 @@ public sealed class DatasetDownloads : IDisposable
         Notify();
     }
 
-    private void Notify()
-    {
-        Func<Task>[] targets;
-        lock (gate) targets = subscribers.ToArray();
-        foreach (var target in targets)
-        {
-            Task task;
-            try { task = target(); }
-            catch (Exception e) { log.LogWarning(e, "A download subscriber failed"); continue; }
-            // Not awaited, so a slow page never slows the download; a failure is still logged.
-            task.ContinueWith(t => log.LogWarning(t.Exception, "A download subscriber failed"),
-                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        }
-    }
+    private void Notify() => changes.Publish(Status);
 
     public void Dispose()
     {
+        changes.StopAsync(CancellationToken.None);
         Task? running;
         lock (gate)
         {
@@ -204,8 +190,4 @@ public sealed class DatasetDownloads : IDisposable
         public void Report(DownloadProgress value) => owner.OnProgress(value);
     }
 
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        public void Dispose() => dispose();
-    }
 }
