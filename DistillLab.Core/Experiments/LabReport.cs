@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace DistillLab.Core.Experiments;
 
-/// <summary>The `lab --out` JSON document (also the shape of run results in the HTTP API).</summary>
+/// <summary>The `lab --out` JSON document. (The HTTP API has its own shape, RunDetails, with live state and reuse.)</summary>
 public sealed record LabReport(
     LabReport.ConfigPart Config,
     LabReport.DataPart Data,

@@ -15,11 +15,14 @@ public static class CompareRuns
         List<EpochMetrics>? teacher = null, List<EpochMetrics>? scratch = null, List<EpochMetrics>? distilled = null, string? name = null)
     {
         var at = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
-        return new RunDetails(id, RunStatus.Completed, config, true, at, at, at.AddMinutes(1), null, null, 64, "cpu", null,
-            new ModelView(1000, accuracy.Teacher, 0.3, teacher ?? History(0.6)),
-            new ModelView(100, accuracy.Scratch, 0.5, scratch ?? History(0.5)),
-            new ModelView(100, accuracy.Distilled, 0.4, distilled ?? History(0.55, distilled: true)),
-            60, null, null, null, Name: name);
+        return new RunDetails(id, RunStatus.Completed, config, true, at)
+        {
+            StartedAt = at, FinishedAt = at.AddMinutes(1), ImageSize = 64, Device = "cpu",
+            Teacher = new ModelView(1000, accuracy.Teacher, 0.3, teacher ?? History(0.6)),
+            StudentScratch = new ModelView(100, accuracy.Scratch, 0.5, scratch ?? History(0.5)),
+            StudentDistilled = new ModelView(100, accuracy.Distilled, 0.4, distilled ?? History(0.55, distilled: true)),
+            TotalSeconds = 60, Name = name,
+        };
     }
 
     /// <summary>Stores the run as the service would: the row, then every epoch.</summary>

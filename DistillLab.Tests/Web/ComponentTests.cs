@@ -8,13 +8,16 @@ namespace DistillLab.Tests.Web;
 
 public sealed class ComponentTests
 {
-    private static RunDetails FinishedRun(string id = "run-1") => new(
-        id, RunStatus.Completed, new LabConfig { Alpha = 0.1, Temperature = 4 }, true, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
-        null, null, 64, "cpu", new DataSummary("synthetic", ["cat", "dog"], 80, 10, 10, new Dictionary<string, int>()),
-        new ModelView(1_000_000, 0.90, 0.30, [], ModelBytes: 4_000_000, InferenceMillisecondsPerImage: 1.5),
-        new ModelView(100_000, 0.70, 0.60, [], ModelBytes: 400_000, InferenceMillisecondsPerImage: 0.2),
-        new ModelView(100_000, 0.78, 0.50, [], ModelBytes: 400_000, InferenceMillisecondsPerImage: 0.2),
-        12.5, null, null, null);
+    private static RunDetails FinishedRun(string id = "run-1") =>
+        new(id, RunStatus.Completed, new LabConfig { Alpha = 0.1, Temperature = 4 }, true, DateTimeOffset.UtcNow)
+        {
+            StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow, ImageSize = 64, Device = "cpu",
+            Data = new DataSummary("synthetic", ["cat", "dog"], 80, 10, 10, new Dictionary<string, int>()),
+            Teacher = new ModelView(1_000_000, 0.90, 0.30, [], ModelBytes: 4_000_000, InferenceMillisecondsPerImage: 1.5),
+            StudentScratch = new ModelView(100_000, 0.70, 0.60, [], ModelBytes: 400_000, InferenceMillisecondsPerImage: 0.2),
+            StudentDistilled = new ModelView(100_000, 0.78, 0.50, [], ModelBytes: 400_000, InferenceMillisecondsPerImage: 0.2),
+            TotalSeconds = 12.5,
+        };
 
     [Fact]
     public async Task InvalidAlphaShowsTheMessageNextToTheFieldAndStartStaysDisabled()

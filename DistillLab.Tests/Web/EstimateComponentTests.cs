@@ -23,9 +23,12 @@ public sealed class EstimateComponentTests
         var data = new DataSummary("synthetic", ["cat", "dog"], 4000, 500, 500, new Dictionary<string, int>());
         EpochMetrics Epoch(int n, double ips) => new(n, 0.7, 0.5, 0.7, 0.5, 4000 / ips + 1, ips);
         var started = DateTimeOffset.UtcNow.AddMinutes(-10);
-        var run = new RunDetails(id, RunStatus.Completed, Defaults, true, started, started, started.AddSeconds(400), null, null,
-            key.ImageSize, key.Device, data,
-            new ModelView(1000, 0.9, 0.3, []), new ModelView(100, 0.7, 0.6, []), new ModelView(100, 0.8, 0.5, []), 380, null, null, null);
+        var run = new RunDetails(id, RunStatus.Completed, Defaults, true, started)
+        {
+            StartedAt = started, FinishedAt = started.AddSeconds(400), ImageSize = key.ImageSize, Device = key.Device, Data = data,
+            Teacher = new ModelView(1000, 0.9, 0.3, []), StudentScratch = new ModelView(100, 0.7, 0.6, []),
+            StudentDistilled = new ModelView(100, 0.8, 0.5, []), TotalSeconds = 380,
+        };
         ctx.Store.Insert(run, RunRequests.TeacherKey(Defaults), RunRequests.ScratchKey(Defaults));
         ctx.Store.Update(run);
         foreach (var (role, ips, epochs) in new[] { (ModelRole.Teacher, teacherIps, 8), (ModelRole.StudentScratch, studentIps, 5), (ModelRole.StudentDistilled, studentIps / 2, 5) })
@@ -120,10 +123,12 @@ public sealed class EstimateComponentTests
         await using var ctx = new ComponentTestContext();
         StoreCompletedRun(ctx, "earlier", teacherIps: 100, studentIps: 400);
         Assert.True(RunEstimates.TryKey(Defaults, out var key, out _));
-        var running = new RunDetails("now", RunStatus.Running, Defaults, true, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, null, null,
-            key.ImageSize, key.Device, new DataSummary("synthetic", ["cat", "dog"], 4000, 500, 500, new Dictionary<string, int>()),
-            new ModelView(1000, null, null, []), new ModelView(null, null, null, []), new ModelView(null, null, null, []), null, null, "training",
-            new RunProgress(ModelRole.Teacher, 8, 8, 50, 125, 12));
+        var running = new RunDetails("now", RunStatus.Running, Defaults, true, DateTimeOffset.UtcNow)
+        {
+            StartedAt = DateTimeOffset.UtcNow, ImageSize = key.ImageSize, Device = key.Device,
+            Data = new DataSummary("synthetic", ["cat", "dog"], 4000, 500, 500, new Dictionary<string, int>()),
+            Teacher = new ModelView(1000, null, null, []), Stage = "training", Progress = new RunProgress(ModelRole.Teacher, 8, 8, 50, 125, 12),
+        };
         var panel = ctx.Render<RunStatusPanel>(p => p.Add(x => x.Run, running));
 
         Assert.Contains("about 12 s left in this phase", panel.Markup);

@@ -13,8 +13,11 @@ public sealed class RunTimeLeftTests
     private static EpochMetrics Epoch(int n, double ips, double valSeconds) => new(n, 0.7, 0.5, 0.7, 0.5, 800 / ips + valSeconds, ips);
 
     private static RunDetails Run(ModelView teacher, ModelView scratch, ModelView distilled, RunProgress? progress) =>
-        new("r", RunStatus.Running, Config, true, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, null, null, 64, "cpu", Data,
-            teacher, scratch, distilled, null, null, "training", progress);
+        new("r", RunStatus.Running, Config, true, DateTimeOffset.UtcNow)
+        {
+            StartedAt = DateTimeOffset.UtcNow, ImageSize = 64, Device = "cpu", Data = Data,
+            Teacher = teacher, StudentScratch = scratch, StudentDistilled = distilled, Stage = "training", Progress = progress,
+        };
 
     private static ModelView Trained(params EpochMetrics[] epochs) => new(1000, null, null, epochs);
 

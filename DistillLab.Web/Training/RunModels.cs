@@ -20,35 +20,40 @@ public sealed record ModelView(
     bool Reused = false,
     long? ModelBytes = null,
     double? InferenceMillisecondsPerImage = null,
-    string? ReusedFrom = null);
+    string? ReusedFrom = null)
+{
+    /// <summary>A model that has not started: no size, no results, no epochs.</summary>
+    public static ModelView Empty { get; } = new(null, null, null, []);
+}
 
 /// <summary>Where the running model is: phase, epoch and batch.</summary>
 public sealed record RunProgress(ModelRole Model, int Epoch, int Epochs, int Batch, int Batches, double? SecondsLeft);
 
-/// <summary>Everything known about a run so far: the shape of GET /api/runs/{id} and the hub's GetRun.</summary>
-public sealed record RunDetails(
-    string Id,
-    RunStatus Status,
-    LabConfig Config,
-    bool ReuseTeacher,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt,
-    string? Error,
-    string? TeacherReusedFrom,
-    int? ImageSize,
-    string? Device,
-    DataSummary? Data,
-    ModelView Teacher,
-    ModelView StudentScratch,
-    ModelView StudentDistilled,
-    double? TotalSeconds,
-    int? QueuePosition,
-    string? Stage,
-    RunProgress? Progress,
-    string? Name = null,
-    string? Notes = null)
+/// <summary>Everything known about a run so far: the shape of GET /api/runs/{id} and the hub's GetRun.
+/// What every run has from its start is positional; the rest fills in as it runs.</summary>
+public sealed record RunDetails(string Id, RunStatus Status, LabConfig Config, bool ReuseTeacher, DateTimeOffset CreatedAt)
 {
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public string? Error { get; init; }
+    public string? TeacherReusedFrom { get; init; }
+    public int? ImageSize { get; init; }
+    public string? Device { get; init; }
+    public DataSummary? Data { get; init; }
+    public ModelView Teacher { get; init; } = ModelView.Empty;
+    public ModelView StudentScratch { get; init; } = ModelView.Empty;
+    public ModelView StudentDistilled { get; init; } = ModelView.Empty;
+    public double? TotalSeconds { get; init; }
+    public int? QueuePosition { get; init; }
+    public string? Stage { get; init; }
+    public RunProgress? Progress { get; init; }
+    public string? Name { get; init; }
+    public string? Notes { get; init; }
+
+    /// <summary>A run just accepted: queued, nothing trained yet.</summary>
+    public static RunDetails Queued(string id, LabConfig config, bool reuse, string? name, string? notes) =>
+        new(id, RunStatus.Queued, config, reuse, DateTimeOffset.UtcNow) { Stage = "queued", Name = name, Notes = notes };
+
     public ModelView Model(ModelRole role) => role switch
     {
         ModelRole.Teacher => Teacher,

@@ -56,10 +56,8 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
         lock (submitGate)
         {
             var id = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
-            var empty = new ModelView(null, null, null, []);
             // Saved-model paths are the service's business (ModelReuse), never a client's.
-            var run = new RunDetails(id, RunStatus.Queued, request.Config with { TeacherPath = null, ScratchPath = null }, request.ReuseTeacher, DateTimeOffset.UtcNow,
-                null, null, null, null, null, null, null, empty, empty, empty, null, null, "queued", null, name, notes);
+            var run = RunDetails.Queued(id, request.Config with { TeacherPath = null, ScratchPath = null }, request.ReuseTeacher, name, notes);
             if (registry.WaitingCount >= dashboard.Value.QueueCapacity) return new SubmitResult(null, [], true);
             // Recorded before it is queued: the training thread may dequeue it at once.
             try { registry.Add(run, TeacherKey(run.Config), ScratchKey(run.Config)); }

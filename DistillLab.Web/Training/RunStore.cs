@@ -195,7 +195,7 @@ public sealed class RunStore
         string? Text(string name) => Col(name) is string s && s.Length > 0 ? s : null;
         DateTimeOffset? When(string name) => Text(name) is { } s ? DateTimeOffset.Parse(s) : null;
         var results = FromJson<StoredResults>(Col("results"));
-        var empty = new ModelView(null, null, null, []);
+        var empty = ModelView.Empty;
         // Runs stored before models carried ReusedFrom have it only in teacher_from.
         var teacher = results?.Teacher ?? empty;
         if (teacher.Reused && teacher.ReusedFrom is null) teacher = teacher with { ReusedFrom = Text("teacher_from") };
@@ -204,20 +204,22 @@ public sealed class RunStore
             Status: Enum.Parse<RunStatus>(r.GetString(r.GetOrdinal("status"))),
             Config: FromJson<LabConfig>(Col("config"))!,
             ReuseTeacher: Convert.ToInt64(Col("reuse_teacher")) != 0,
-            CreatedAt: When("created")!.Value,
-            StartedAt: When("started"),
-            FinishedAt: When("finished"),
-            Error: Text("error"),
-            TeacherReusedFrom: Text("teacher_from"),
-            ImageSize: Col("image_size") is long size ? (int)size : null,
-            Device: Text("device"),
-            Data: FromJson<DataSummary>(Col("data")),
-            Teacher: teacher,
-            StudentScratch: results?.StudentScratch ?? empty,
-            StudentDistilled: results?.StudentDistilled ?? empty,
-            TotalSeconds: Col("total_seconds") is double total ? total : null,
-            QueuePosition: null, Stage: null, Progress: null,
-            Name: Text("name"), Notes: Text("notes"));
+            CreatedAt: When("created")!.Value)
+        {
+            StartedAt = When("started"),
+            FinishedAt = When("finished"),
+            Error = Text("error"),
+            TeacherReusedFrom = Text("teacher_from"),
+            ImageSize = Col("image_size") is long size ? (int)size : null,
+            Device = Text("device"),
+            Data = FromJson<DataSummary>(Col("data")),
+            Teacher = teacher,
+            StudentScratch = results?.StudentScratch ?? empty,
+            StudentDistilled = results?.StudentDistilled ?? empty,
+            TotalSeconds = Col("total_seconds") is double total ? total : null,
+            Name = Text("name"),
+            Notes = Text("notes"),
+        };
     }
 
     /// <summary>Every run, newest first, without epoch histories.</summary>
