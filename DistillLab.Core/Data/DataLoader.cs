@@ -82,7 +82,7 @@ public static class DataLoader
         var (images, skipped) = pool.Take(request.Limit);
         if (images.Count < MinimumPool)
             throw new DataSourceException($"The source '{spec.Text}' has only {images.Count} usable images (skipped: {Describe(skipped)}); at least {MinimumPool} are needed so that train, validation and test each get one.");
-        return Split(spec.Text, listing.Classes, images, skipped, request.Seed, progress);
+        return Split(spec.Text, listing.Classes, images, skipped, request.Seed, progress) with { Fingerprint = SourceFingerprint.Hex(fingerprint) };
     }
 
     /// <summary>With data roots (the dashboard), a file that is a link out of them, or sits under a linked folder,
