@@ -111,14 +111,15 @@ public static class SavedModelCheck
         }
         // The idx split takes no seed: its test set is the t10k file whatever the seed.
         bool seeded = run.Split != IdxSource.SplitRule;
+        // The synthetic pictures are drawn from the seed: another seed draws other pictures, none of them this run's.
+        bool otherPictures = seeded && model.Seed != run.Seed && IsSynthetic(run.Source) && IsSynthetic(model.Source);
         if (seeded && model.Seed != run.Seed)
             found.Add(new($"it was trained with seed {model.Seed}, this run uses seed {run.Seed}",
-                // The synthetic pictures are drawn from the seed: another seed draws other pictures, not another split of these.
-                IsSynthetic(run.Source) && IsSynthetic(model.Source) ? Severity.Other : Within(Severity.Leaks)));
+                otherPictures ? Severity.Other : Within(Severity.Leaks)));
         if (loaded && model.Images != run.Images)
             found.Add(new($"it was trained on a pool of {model.Images:N0} images ({LimitText(model.Limit)}), this run's pool has {run.Images:N0} ({LimitText(run.Limit)})",
                 // A longer or shorter pool shuffles into other splits; the idx limit only moves the train/validation boundary.
-                seeded ? Within(Severity.Leaks) : Severity.Other));
+                seeded && !otherPictures ? Within(Severity.Leaks) : Severity.Other));
         if (model.Resize is { } was && run.Resize is { } now && was != now)
             found.Add(new($"it was trained on pictures resized with '{was}', this run resizes with '{now}'", Severity.Other));
         return found;
@@ -167,7 +168,7 @@ public static class SavedModelCheck
         {
             Severity.Leaks => $"its training images include this run's test images, {inflated}.",
             Severity.MayLeak => $"its training images may include this run's test images, {inflated}.",
-            _ => $"it was trained on other pictures than this run's training split, so it is not the {(role == ModelRole.Teacher ? "teacher" : "scratch student")} this run would train.",
+            _ => $"none of this run's test images is among its training images, but it is not the {(role == ModelRole.Teacher ? "teacher" : "scratch student")} this run would train, so the comparison is not like for like.",
         };
     }
 

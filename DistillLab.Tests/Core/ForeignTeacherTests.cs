@@ -115,6 +115,11 @@ public sealed class ForeignTeacherTests : IDisposable
 
         Assert.Contains($"trained on '{images}', this run uses 'synthetic'", Refusal(Quick with { Data = "synthetic", Limit = 40, TeacherPath = teacher }).Message);
 
+        // The same photos resized another way are other inputs (the split is the same, so no leak is claimed).
+        var resized = Refusal(Quick with { Data = images, Resize = "lab", TeacherPath = teacher });
+        Assert.Contains("trained on pictures resized with 'smooth', this run resizes with 'lab'", resized.Message);
+        Assert.Contains("none of this run's test images is among its training images", resized.Message);
+
         // One picture redrawn in place: same folder, other files.
         temp.Write("images/cat/000.png", TestImages.Png(12, 12, new Rgb24(1, 2, 3)));
         Assert.Contains($"trained on '{images}' when its files were different", Refusal(Quick with { Data = images, TeacherPath = teacher }).Message);
@@ -179,8 +184,21 @@ public sealed class ForeignTeacherTests : IDisposable
         var problem = Refusal(synthetic with { TeacherPath = teacher });
 
         Assert.Contains("trained with seed 7, this run uses seed 42", problem.Message);
-        Assert.Contains("trained on other pictures than this run's training split", problem.Message);
-        Assert.DoesNotContain("test images", problem.Message);
+        Assert.Contains("none of this run's test images is among its training images, but it is not the teacher this run would train", problem.Message);
+        Assert.DoesNotContain("include", problem.Message);
+
+        // Another seed and another limit: still other pictures, so still no leak (allowed, to see every difference).
+        using (var both = Run(synthetic with { Limit = 60, TeacherPath = teacher, TeacherEpochs = 0, AllowForeignTeacher = true }))
+        {
+            var foreign = Assert.Single(both.Result.ForeignModels!);
+            Assert.Equal(["it was trained with seed 7, this run uses seed 42",
+                          "it was trained on a pool of 40 images (--limit 40), this run's pool has 60 (--limit 60)"], foreign.Differences);
+            Assert.DoesNotContain("include", foreign.Consequence);
+        }
+
+        // The same seed with a longer pool draws the same first 40 pictures and splits them anew: a leak.
+        var (seed42, _) = TrainAndSave(synthetic, "synthetic42");
+        Assert.Contains("its training images include this run's test images", Refusal(synthetic with { Limit = 60, TeacherPath = seed42 }).Message);
     }
 
     [Fact]
