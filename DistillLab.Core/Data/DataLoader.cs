@@ -91,9 +91,10 @@ public static class DataLoader
                 .Select(f => "PetImages/" + f.RelativePath).ToList();
             var (train, validation, test) = TfdsSplit.Split(images, keys);
             progress?.Invoke(new DataProgress("split", images.Count, images.Count));
-            return new LabData(spec.Text, listing.Classes, train, validation, test, skipped);
+            return new LabData(spec.Text, listing.Classes, train, validation, test, skipped)
+                { Fingerprint = SourceFingerprint.Hex(fingerprint), Split = TfdsSplit.Rule };
         }
-        return Split(spec.Text, listing.Classes, images, skipped, request.Seed, progress);
+        return Split(spec.Text, listing.Classes, images, skipped, request.Seed, progress) with { Fingerprint = SourceFingerprint.Hex(fingerprint) };
     }
 
     /// <summary>With data roots (the dashboard), a file that is a link out of them, or sits under a linked folder,

@@ -10,6 +10,9 @@ namespace DistillLab.Core.Data;
 /// the t10k pair the test set. Grayscale is replicated to 3 channels and resized bilinearly.</summary>
 internal static class IdxSource
 {
+    /// <summary>The idx split: the train file's first 90 % (of the limit) train, the rest validation, t10k test; no seed.</summary>
+    public const string SplitRule = "idx: train file 90/10, t10k test";
+
     private static readonly Configuration configuration = new() { MaxDegreeOfParallelism = 1 };
 
     public static LabData Load(string sourceText, string dir, int imageSize, ResizeMethod resize, int? limit, Action<DataProgress>? progress, CancellationToken ct,
@@ -18,7 +21,7 @@ internal static class IdxSource
         if (!Directory.Exists(dir))
             throw new DataSourceException($"The IDX folder '{dir}' does not exist. An idx source needs train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz).");
         var paths = new[] { ("train", "images-idx3"), ("train", "labels-idx1"), ("t10k", "images-idx3"), ("t10k", "labels-idx1") }
-            .Select(p => IdxFile.Find(dir, p.Item1, p.Item2)).OfType<string>();
+            .Select(p => IdxFile.Find(dir, p.Item1, p.Item2)).OfType<string>().ToList();
         checkFiles?.Invoke(paths.Select(p => (Path.GetFileName(p), p)));
         var (trainImages, trainLabels) = ReadPair(dir, "train");
         var (testImages, testLabels) = ReadPair(dir, "t10k");
@@ -41,7 +44,11 @@ internal static class IdxSource
         var test = Convert(testImages, testLabels, 0, testImages.Count, imageSize, resize, chunkBytes, Tick, ct);
         var trainSet = pool.Select(Enumerable.Range(0, train).ToList());
         var validationSet = pool.Select(Enumerable.Range(train, validation).ToList());
-        return new LabData(sourceText, classes, trainSet, validationSet, test, new SortedDictionary<string, int>());
+        return new LabData(sourceText, classes, trainSet, validationSet, test, new SortedDictionary<string, int>())
+        {
+            Fingerprint = SourceFingerprint.Hex(SourceFingerprint.OfFiles(paths)),
+            Split = SplitRule,
+        };
     }
 
     private static ((byte[] Data, int Count, int Rows, int Columns) Images, byte[] Labels) ReadPair(string dir, string prefix)

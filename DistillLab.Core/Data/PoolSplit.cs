@@ -3,6 +3,9 @@ namespace DistillLab.Core.Data;
 /// <summary>The lab's split of a single pool: seeded shuffle, then 80 % train, 10 % validation, the rest test.</summary>
 public static class PoolSplit
 {
+    /// <summary>The rule's name, stored with trained models: a different rule splits the same pool differently.</summary>
+    public const string Rule = "seeded shuffle, 80/10/10";
+
     /// <summary>Fisher-Yates with new Random(seed): the same seed gives the same permutation on every machine.</summary>
     public static int[] Shuffled(int count, int seed)
     {

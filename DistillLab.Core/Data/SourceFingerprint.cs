@@ -18,6 +18,19 @@ internal static class SourceFingerprint
         return hash.GetHashAndReset();
     }
 
+    /// <summary>The same kind of fingerprint for a fixed set of files (the idx source's four): name, length and
+    /// last-write time of each.</summary>
+    public static byte[] OfFiles(IEnumerable<string> paths)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in paths.Select(p => new FileInfo(p)).OrderBy(f => f.Name, StringComparer.Ordinal))
+            hash.AppendData(Encoding.UTF8.GetBytes($"{file.Name}\u0001{file.Length}\u0001{file.LastWriteTimeUtc.Ticks}\n"));
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>The form stored with a run's models (<see cref="Models.TrainingProvenance.Fingerprint"/>).</summary>
+    public static string Hex(byte[] fingerprint) => Convert.ToHexStringLower(fingerprint);
+
     /// <summary>A short stable name for (source root, filter, image size), used as the cache file name.</summary>
     public static string CacheKey(SourceListing listing, int imageSize)
     {

@@ -46,6 +46,10 @@ public sealed record LabConfig
     /// with the same data, image size, limit, seed, student epochs, batch size, learning rate and device is the
     /// same model: a retune of alpha, T or T² then trains only the distilled student.</summary>
     public string? ScratchPath { get; init; }
+    /// <summary>Use a saved teacher or scratch student even when it was not trained on this run's training split (another
+    /// seed, limit, source or resize, or a checkpoint that does not say): its test accuracy, and the distilled student's,
+    /// may then be inflated by test images it trained on. Off by default; the result lists the differences.</summary>
+    public bool AllowForeignTeacher { get; init; }
 
     public static readonly IReadOnlyList<string> Devices = ["auto", "cpu", "cuda"];
 

@@ -53,6 +53,8 @@ public sealed record DataSummary(
     IReadOnlyDictionary<string, int> Skipped);
 
 /// <summary>The whole outcome of a run, in the shape of the `lab --out` JSON.</summary>
+/// <param name="ForeignModels">Saved models used although they were not trained on this run's training split
+/// (allowed by <see cref="LabConfig.AllowForeignTeacher"/>); null when there were none.</param>
 public sealed record LabResult(
     LabConfig Config,
     string Device,
@@ -61,4 +63,5 @@ public sealed record LabResult(
     ModelResult Teacher,
     ModelResult StudentScratch,
     ModelResult StudentDistilled,
-    double TotalSeconds);
+    double TotalSeconds,
+    IReadOnlyList<ForeignModel>? ForeignModels = null);

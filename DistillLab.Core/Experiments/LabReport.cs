@@ -10,13 +10,18 @@ public sealed record LabReport(
     LabReport.ModelPart Teacher,
     LabReport.ModelPart StudentScratch,
     LabReport.ModelPart StudentDistilled,
-    double TotalSeconds)
+    double TotalSeconds,
+    IReadOnlyList<LabReport.ForeignPart>? ForeignModels = null)
 {
     public sealed record ConfigPart(string Data, int ImageSize, double Alpha, double Temperature, bool ScaleByTemperatureSquared,
         int BatchSize, double LearningRate, int TeacherEpochs, int StudentEpochs, int Seed, string Device, int? Limit, string? Teacher,
-        string? Scratch = null, string? Resize = null, string Split = "seeded");
+        string? Scratch = null, string? Resize = null, bool AllowForeignTeacher = false, string Split = "seeded");
 
     public sealed record DataPart(IReadOnlyList<string> Classes, int Train, int Validation, int Test, IReadOnlyDictionary<string, int> Skipped);
+
+    /// <summary>A saved model used although it was not trained on this run's training split (--allow-foreign-teacher).</summary>
+    /// <param name="Model">"teacher" or "studentScratch", as the model keys of the report.</param>
+    public sealed record ForeignPart(string Model, string Path, IReadOnlyList<string> Differences, string Consequence);
 
     public sealed record ModelPart(long Parameters, double TestAccuracy, double TestLoss, IReadOnlyList<EpochMetrics> History, bool Reused);
 
@@ -34,10 +39,12 @@ public sealed record LabReport(
             new ConfigPart(c.Data, result.ImageSize, c.Alpha, c.Temperature, c.ScaleByTemperatureSquared, c.BatchSize,
                 c.LearningRate, c.TeacherEpochs, c.StudentEpochs, c.Seed, result.Device, c.Limit, c.TeacherPath, c.ScratchPath,
                 // The synthetic set is drawn at its size: no resize happens, so none is reported.
-                c.Data.Trim().Equals("synthetic", StringComparison.OrdinalIgnoreCase) ? null : DistillLab.Core.Data.ResizeMethods.Name(c.EffectiveResize()),
-                c.Split ?? "seeded"),
+                SavedModelCheck.ResizeName(c), c.AllowForeignTeacher, c.Split ?? "seeded"),
             new DataPart(result.Data.Classes, result.Data.Train, result.Data.Validation, result.Data.Test, result.Data.Skipped),
-            Model(result.Teacher), Model(result.StudentScratch), Model(result.StudentDistilled), result.TotalSeconds);
+            Model(result.Teacher), Model(result.StudentScratch), Model(result.StudentDistilled), result.TotalSeconds,
+            result.ForeignModels is { Count: > 0 } foreign
+                ? foreign.Select(f => new ForeignPart(f.Model == ModelRole.Teacher ? "teacher" : "studentScratch", f.Path, f.Differences, f.Consequence)).ToList()
+                : null);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

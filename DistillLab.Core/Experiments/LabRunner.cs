@@ -41,7 +41,7 @@ public sealed class LabRunner(LabEnvironment environment)
         var device = TorchRuntime.ResolveDevice(config.Device);
         int imageSize = config.ImageSize ?? TorchRuntime.DefaultImageSize(device);
         // Checked before the data loads (which can take minutes), so a wrong file is refused at once.
-        CheckSavedModels(config, imageSize, classes: null);
+        SavedModelCheck.BeforeLoading(config, imageSize);
 
         var clock = Stopwatch.StartNew();
         var data = DataLoader.Load(new DataRequest(config.Data, imageSize, config.Limit, config.Seed, Environment, ResizeMethods.Parse(config.Resize), config.UsesTfdsSplit()),
@@ -50,10 +50,12 @@ public sealed class LabRunner(LabEnvironment environment)
     }
 
     /// <summary>Runs the lab on data already in memory (tests, benchmarks).</summary>
-    /// <exception cref="InvalidLabConfigException">A saved teacher or scratch student does not fit the data.</exception>
+    /// <exception cref="InvalidLabConfigException">A saved teacher or scratch student does not fit the data, or was trained
+    /// on another split of it (<see cref="SavedModelCheck"/>) and the config does not allow that.</exception>
     public LabOutcome Run(LabConfig config, LabData data, Device device, Action<LabEvent> onEvent, CancellationToken cancellationToken, Stopwatch? clock = null)
     {
-        CheckSavedModels(config, data.ImageSize, data.Classes.Count);
+        // After loading, because the source's fingerprint and the pool's size are known only then; before any training.
+        var foreign = SavedModelCheck.AfterLoading(config, data);
         clock ??= Stopwatch.StartNew();
         var summary = new DataSummary(data.Source, data.Classes, data.Train.Count, data.Validation.Count, data.Test.Count, data.Skipped);
         onEvent(new DataLoaded(summary, device.type == DeviceType.CUDA ? "cuda" : "cpu", data.ImageSize));
@@ -65,12 +67,15 @@ public sealed class LabRunner(LabEnvironment environment)
 
         TeacherNet? teacher = null;
         StudentNet? scratch = null, distilled = null;
+        var trainedOn = SavedModelCheck.Of(config, data);
+        TrainingProvenance? teacherTrainedOn = trainedOn, scratchTrainedOn = trainedOn;
         try
         {
             ModelResult teacherResult;
             if (config.TeacherPath is { } path)
             {
                 teacher = ModelCheckpoint.LoadTeacher(path);
+                teacherTrainedOn = ModelCheckpoint.ReadHeader(path).TrainedOn;
                 teacher.to(device);
                 teacherResult = Test(trainer, teacher, data, config, [], reused: true);
             }
@@ -90,6 +95,7 @@ public sealed class LabRunner(LabEnvironment environment)
             if (config.ScratchPath is { } scratchPath)
             {
                 scratch = ModelCheckpoint.LoadStudent(scratchPath);
+                scratchTrainedOn = ModelCheckpoint.ReadHeader(scratchPath).TrainedOn;
                 scratch.to(device);
                 scratchResult = Test(trainer, scratch, data, config, [], reused: true);
             }
@@ -112,8 +118,9 @@ public sealed class LabRunner(LabEnvironment environment)
             onEvent(new PhaseCompleted(ModelRole.StudentDistilled, distilledResult));
 
             var result = new LabResult(config, device.type == DeviceType.CUDA ? "cuda" : "cpu", data.ImageSize, summary,
-                teacherResult, scratchResult, distilledResult, clock.Elapsed.TotalSeconds);
-            return new LabOutcome(result, data, teacher, scratch, distilled);
+                teacherResult, scratchResult, distilledResult, clock.Elapsed.TotalSeconds, foreign.Count > 0 ? foreign : null);
+            // A reused model keeps its own record, so saving it again never passes a foreign model off as this run's.
+            return new LabOutcome(result, data, teacher, scratch, distilled) { TeacherTrainedOn = teacherTrainedOn, ScratchTrainedOn = scratchTrainedOn };
         }
         catch
         {
@@ -133,34 +140,6 @@ public sealed class LabRunner(LabEnvironment environment)
         return new ModelResult(Trainer.CountParameters(model), accuracy, loss, history, reused);
     }
 
-    private static void CheckSavedModels(LabConfig config, int imageSize, int? classes)
-    {
-        if (config.TeacherPath is { } teacherPath) CheckCheckpoint("teacherPath", teacherPath, ModelKind.Teacher, imageSize, classes, config.Data);
-        if (config.ScratchPath is { } scratchPath) CheckCheckpoint("scratchPath", scratchPath, ModelKind.Student, imageSize, classes, config.Data);
-    }
-
-    /// <summary>A saved model the config asks to reuse must exist, be of the right kind and fit this run's images and classes.</summary>
-    private static void CheckCheckpoint(string field, string path, ModelKind kind, int imageSize, int? classes, string source)
-    {
-        ModelSpec spec;
-        try { spec = ModelCheckpoint.ReadSpec(path); }
-        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-        {
-            throw new InvalidLabConfigException([new(field, e.Message)]);
-        }
-        string wanted = Describe(kind), held = Describe(spec.Kind);
-        if (spec.Kind != kind)
-            throw new InvalidLabConfigException([new(field, $"'{path}' holds a {held}, not a {wanted}.")]);
-        if (spec.ImageSize != imageSize)
-            throw new InvalidLabConfigException([new(field,
-                $"'{path}' holds a {wanted} built for {spec.ImageSize} px images, but this run uses {imageSize} px. Use --image-size {spec.ImageSize} or train a new {wanted}.")]);
-        if (classes is { } count && spec.Classes != count)
-            throw new InvalidLabConfigException([new(field,
-                $"'{path}' holds a {wanted} built for {spec.Classes} classes, but '{source}' has {count}.")]);
-    }
-
-    private static string Describe(ModelKind kind) => kind == ModelKind.Teacher ? "teacher" : "student";
-
     private static void Seed(int seed, Device device)
     {
         torch.manual_seed(seed);
@@ -176,6 +155,24 @@ public sealed class LabOutcome(LabResult result, LabData data, TeacherNet teache
     public TeacherNet Teacher { get; } = teacher;
     public StudentNet StudentScratch { get; } = scratch;
     public StudentNet StudentDistilled { get; } = distilled;
+
+    /// <summary>What this run's own models were trained on; the distilled student's record.</summary>
+    public TrainingProvenance TrainedOn { get; } = SavedModelCheck.Of(result.Config, data);
+
+    /// <summary>What the teacher was trained on: this run's data, or a reused teacher's own record (null when its
+    /// checkpoint had none).</summary>
+    public TrainingProvenance? TeacherTrainedOn { get; init; } = SavedModelCheck.Of(result.Config, data);
+
+    /// <summary>As <see cref="TeacherTrainedOn"/>, for the scratch student.</summary>
+    public TrainingProvenance? ScratchTrainedOn { get; init; } = SavedModelCheck.Of(result.Config, data);
+
+    /// <summary>What the model in <paramref name="role"/> was trained on, to store in its checkpoint.</summary>
+    public TrainingProvenance? TrainedOnFor(ModelRole role) => role switch
+    {
+        ModelRole.Teacher => TeacherTrainedOn,
+        ModelRole.StudentScratch => ScratchTrainedOn,
+        _ => TrainedOn,
+    };
 
     public void Dispose()
     {

@@ -70,7 +70,8 @@ public sealed class LabCommandTests : IDisposable
     {
         Assert.Equal(0, Lab("--help"));
         foreach (var option in new[] { "--data", "--image-size", "--limit", "--teacher-epochs", "--student-epochs", "--alpha",
-                     "--temperature", "--t2", "--batch-size", "--lr", "--seed", "--device", "--teacher", "--save-teacher", "--scratch", "--save-scratch", "--out" })
+                     "--temperature", "--t2", "--batch-size", "--lr", "--seed", "--device", "--teacher", "--save-teacher", "--scratch", "--save-scratch",
+                     "--allow-foreign-teacher", "--out" })
             Assert.Contains(option, stdout.ToString());
     }
 
@@ -121,6 +122,43 @@ public sealed class LabCommandTests : IDisposable
         Assert.Equal(2, Lab("--data", $"folder:{images}", "--image-size", "48", "--scratch", teacherPath, "--device", "cpu"));
         Assert.Contains("--scratch '", stderr.ToString());
         Assert.Contains("holds a teacher, not a student", stderr.ToString());
+    }
+
+    [Fact]
+    public void ATeacherSavedWithAnotherSeedIsRefusedNamingTheSeedAndAllowForeignTeacherRunsWithAWarningInTheSummaryAndReport()
+    {
+        var images = MakeFolder(perClass: 10, size: 48);
+        var teacherPath = Path.Combine(root, "seed7.ckpt");
+        var outPath = Path.Combine(root, "foreign.json");
+        string[] common = ["--data", $"folder:{images}", "--image-size", "48", "--student-epochs", "1", "--batch-size", "8", "--device", "cpu"];
+        Assert.Equal(0, Lab([.. common, "--teacher-epochs", "1", "--seed", "7", "--save-teacher", teacherPath]));
+
+        Assert.Equal(2, Lab([.. common, "--teacher", teacherPath]));
+        Assert.Contains($"lab: --teacher '{teacherPath}' was not trained on this run's training split (it was trained with seed 7, this run uses seed 42): " +
+                        "its training images include this run's test images", stderr.ToString());
+        Assert.Contains("pass --allow-foreign-teacher", stderr.ToString());
+
+        stdout.GetStringBuilder().Clear();
+        Assert.Equal(0, Lab([.. common, "--teacher", teacherPath, "--teacher-epochs", "0", "--allow-foreign-teacher", "--out", outPath]));
+        Assert.Contains("warning: the teacher was not trained on this run's training split (used with --allow-foreign-teacher): " +
+                        "it was trained with seed 7, this run uses seed 42; its training images include this run's test images", stdout.ToString());
+        using var json = JsonDocument.Parse(File.ReadAllText(outPath));
+        Assert.True(json.RootElement.GetProperty("config").GetProperty("allowForeignTeacher").GetBoolean());
+        Assert.Equal("teacher", json.RootElement.GetProperty("foreignModels")[0].GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public void TheSummarySaysWhatTheResultsWereMeasuredOnAndMarksTheBuiltInSetAsDrawnPictures()
+    {
+        var images = MakeFolder(perClass: 10, size: 48);
+        Assert.Equal(0, Lab("--data", $"folder:{images}", "--image-size", "48", "--teacher-epochs", "1", "--student-epochs", "1", "--device", "cpu"));
+        Assert.Contains($"measured on folder:{images}, 48 px: 2 test images", stdout.ToString());
+
+        stdout.GetStringBuilder().Clear();
+        Assert.Equal(0, Lab("--data", "synthetic", "--limit", "40", "--image-size", "46", "--teacher-epochs", "1", "--student-epochs", "1", "--device", "cpu"));
+        var summary = stdout.ToString()[stdout.ToString().LastIndexOf("measured on", StringComparison.Ordinal)..];
+        Assert.StartsWith("measured on synthetic (drawn pictures, not photos), 46 px: 4 test images", summary);
+        Assert.Contains("data: synthetic (drawn pictures, not photos) - classes cat, dog", stdout.ToString());
     }
 
     private string MakeFolder(int perClass, int size)

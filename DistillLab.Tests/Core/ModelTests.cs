@@ -63,7 +63,7 @@ public class ModelTests
         try
         {
             using var teacher = new TeacherNet(new ModelSpec(ModelKind.Teacher, 50, Classes: 4));
-            ModelCheckpoint.Save(teacher, teacher.Spec, path);
+            ModelCheckpoint.Save(teacher, teacher.Spec, path, trainedOn: null);
             using var loaded = ModelCheckpoint.LoadTeacher(path);
             Assert.Equal(teacher.Spec, loaded.Spec);
             teacher.eval(); loaded.eval();
@@ -86,7 +86,7 @@ public class ModelTests
         {
             long before = Live();
             using (var teacher = new TeacherNet(new ModelSpec(ModelKind.Teacher, 48)))
-                ModelCheckpoint.Save(teacher, teacher.Spec, path);
+                ModelCheckpoint.Save(teacher, teacher.Spec, path, trainedOn: null);
             ModelCheckpoint.LoadTeacher(path).Dispose();
             Assert.Equal(before, Live());
         }
@@ -101,7 +101,7 @@ public class ModelTests
         try
         {
             using var model = new StudentNet(new ModelSpec(ModelKind.Student, 48));
-            ModelCheckpoint.Save(model, model.Spec, student);
+            ModelCheckpoint.Save(model, model.Spec, student, trainedOn: null);
             File.WriteAllText(junk, "not a checkpoint");
             Assert.Contains("not a teacher", Assert.Throws<InvalidDataException>(() => ModelCheckpoint.LoadTeacher(student)).Message);
             Assert.Contains("not a DistillLab checkpoint", Assert.Throws<InvalidDataException>(() => ModelCheckpoint.LoadTeacher(junk)).Message);

@@ -25,8 +25,8 @@ public sealed class SavedModelReuseTests : IDisposable
         LabResult first;
         using (var trained = RunLab(TinyConfig))
         {
-            ModelCheckpoint.Save(trained.Teacher, trained.Teacher.Spec, teacherPath);
-            ModelCheckpoint.Save(trained.StudentScratch, trained.StudentScratch.Spec, scratchPath);
+            ModelCheckpoint.Save(trained.Teacher, trained.Teacher.Spec, teacherPath, trained.TeacherTrainedOn);
+            ModelCheckpoint.Save(trained.StudentScratch, trained.StudentScratch.Spec, scratchPath, trained.ScratchTrainedOn);
             first = trained.Result;
         }
 
@@ -49,9 +49,9 @@ public sealed class SavedModelReuseTests : IDisposable
     {
         string teacherPath = Path.Combine(folder, "teacher.ckpt"), smallStudent = Path.Combine(folder, "student-48.ckpt"),
             threeClasses = Path.Combine(folder, "student-3.ckpt");
-        using (var teacher = new TeacherNet(new ModelSpec(ModelKind.Teacher, 64))) ModelCheckpoint.Save(teacher, teacher.Spec, teacherPath);
-        using (var student = new StudentNet(new ModelSpec(ModelKind.Student, 48))) ModelCheckpoint.Save(student, student.Spec, smallStudent);
-        using (var student = new StudentNet(new ModelSpec(ModelKind.Student, 64, Classes: 3))) ModelCheckpoint.Save(student, student.Spec, threeClasses);
+        using (var teacher = new TeacherNet(new ModelSpec(ModelKind.Teacher, 64))) ModelCheckpoint.Save(teacher, teacher.Spec, teacherPath, trainedOn: null);
+        using (var student = new StudentNet(new ModelSpec(ModelKind.Student, 48))) ModelCheckpoint.Save(student, student.Spec, smallStudent, trainedOn: null);
+        using (var student = new StudentNet(new ModelSpec(ModelKind.Student, 64, Classes: 3))) ModelCheckpoint.Save(student, student.Spec, threeClasses, trainedOn: null);
 
         string Refusal(string path)
         {

@@ -89,7 +89,7 @@ public class TrainerTests
         try
         {
             using (var first = RunLab(TinyConfig))
-                ModelCheckpoint.Save(first.Teacher, first.Teacher.Spec, path);
+                ModelCheckpoint.Save(first.Teacher, first.Teacher.Spec, path, first.TeacherTrainedOn);
             var events = new List<LabEvent>();
             using var second = RunLab(TinyConfig with { TeacherPath = path, TeacherEpochs = 0 }, events);
             Assert.True(second.Result.Teacher.Reused);

@@ -92,6 +92,7 @@ public sealed class LabLayoutTests(ITestOutputHelper output)
         await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Run status" })).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
         await Expect(page.GetByRole(AriaRole.Figure, new() { Name = "Distilled vs scratch accuracy" })).ToHaveAttributeAsync("data-points", "8");
         contrast["completed chip"] = await Contrast.OfAsync(page, "[aria-label='Run status']");
+        contrast["results caption"] = await Contrast.OfAsync(page, ".results-caption");
         await BrowserSession.ScreenshotAsync(page, "lab-1280-finished");
 
         // The charts have a toolbar with reset and one hover label for all series at an epoch.
@@ -116,6 +117,14 @@ public sealed class LabLayoutTests(ITestOutputHelper output)
             })
             """);
         Assert.Empty(overflowing);
+        // What the results were measured on stays readable on a phone, inside the window.
+        var caption = phone.Locator(".results-caption");
+        await Expect(caption).ToHaveTextAsync("Measured on synthetic (drawn pictures, not photos), 46 px: 8 test images");
+        var captionBox = (await caption.BoundingBoxAsync())!;
+        Assert.True(captionBox.X >= 0 && captionBox.X + captionBox.Width <= 390, $"The results caption spans x = {captionBox.X} to {captionBox.X + captionBox.Width}.");
+        // A caption squeezed into a narrow box wraps a word per line (or a letter): it must take the table's width.
+        Assert.True(captionBox.Width >= 300 && captionBox.Height <= 60, $"The results caption is {captionBox.Width} x {captionBox.Height} px at 390 px.");
+        await Expect(phone.GetByLabel("Data split")).ToContainTextAsync("Data: synthetic (drawn pictures, not photos), 46 px");
         await BrowserSession.ScreenshotAsync(phone, "lab-390");
 
         // Runs: Delete's contrast; the dialog focuses Cancel and closes on Esc, deleting nothing.

@@ -107,6 +107,21 @@ public sealed class ComponentTests
         Assert.Contains("+8.0 points", rows[3].TextContent);
     }
 
+    [Fact]
+    public async Task ResultsTableAndStatusPanelSayWhatTheRunWasMeasuredOnMarkingTheBuiltInSetAsDrawnPictures()
+    {
+        await using var ctx = new ComponentTestContext();
+        var synthetic = FinishedRun();
+        var table = ctx.Render<ResultsTable>(p => p.Add(t => t.Run, synthetic));
+        Assert.Equal("Measured on synthetic (drawn pictures, not photos), 64 px: 10 test images", table.Find("table caption").TextContent.Trim());
+        var panel = ctx.Render<RunStatusPanel>(p => p.Add(x => x.Run, synthetic));
+        Assert.StartsWith("Data: synthetic (drawn pictures, not photos), 64 px · 80 train", panel.Find("[aria-label='Data split']").TextContent.Trim());
+
+        var photos = synthetic with { ImageSize = 224, Data = synthetic.Data! with { Source = "petimages", Test = 2_326 } };
+        table = ctx.Render<ResultsTable>(p => p.Add(t => t.Run, photos));
+        Assert.Equal("Measured on petimages, 224 px: 2,326 test images", table.Find("table caption").TextContent.Trim());
+    }
+
     private static AngleSharp.Dom.IElement StartButton(IRenderedComponent<RunForm> form) =>
         form.FindAll("button").Single(b => b.TextContent.Trim() == "Start");
 }

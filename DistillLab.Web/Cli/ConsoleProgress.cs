@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
 
 namespace DistillLab.Web.Cli;
@@ -19,7 +20,7 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive)
                 break;
             case DataLoaded loaded:
                 var data = loaded.Data;
-                Line($"data: {data.Source} - classes {string.Join(", ", data.Classes)}; train {data.Train}, validation {data.Validation}, test {data.Test}; " +
+                Line($"data: {DataSourceText.Describe(data.Source)} - classes {string.Join(", ", data.Classes)}; train {data.Train}, validation {data.Validation}, test {data.Test}; " +
                      $"{loaded.ImageSize} px on {loaded.Device}" + Skipped(data.Skipped));
                 break;
             case PhaseStarted s:

@@ -48,12 +48,12 @@ public static class LabCommand
             PrintSummary(progress, outcome.Result);
             if (options.SaveTeacherPath is { } teacherPath)
             {
-                ModelCheckpoint.Save(outcome.Teacher, outcome.Teacher.Spec, teacherPath);
+                ModelCheckpoint.Save(outcome.Teacher, outcome.Teacher.Spec, teacherPath, outcome.TeacherTrainedOn);
                 progress.Line($"teacher saved to {teacherPath}");
             }
             if (options.SaveScratchPath is { } scratchPath)
             {
-                ModelCheckpoint.Save(outcome.StudentScratch, outcome.StudentScratch.Spec, scratchPath);
+                ModelCheckpoint.Save(outcome.StudentScratch, outcome.StudentScratch.Spec, scratchPath, outcome.ScratchTrainedOn);
                 progress.Line($"scratch student saved to {scratchPath}");
             }
             if (options.OutPath is { } outPath)
@@ -134,11 +134,15 @@ public static class LabCommand
     private static void PrintSummary(ConsoleProgress progress, LabResult r)
     {
         progress.Line("");
+        progress.Line($"measured on {DataSourceText.Describe(r.Data.Source, r.ImageSize)}: {r.Data.Test:N0} test images");
         progress.Line($"{"model",-20} {"parameters",12} {"test accuracy",14} {"test loss",10}");
         foreach (var (role, m) in new[] { (ModelRole.Teacher, r.Teacher), (ModelRole.StudentScratch, r.StudentScratch), (ModelRole.StudentDistilled, r.StudentDistilled) })
             progress.Line($"{ConsoleProgress.Name(role),-20} {m.Parameters,12:N0} {m.TestAccuracy,14:P2} {m.TestLoss,10:F4}");
         double gain = r.StudentDistilled.TestAccuracy - r.StudentScratch.TestAccuracy;
         progress.Line($"distilled - scratch: {gain * 100:+0.00;-0.00} points; total {Format(TimeSpan.FromSeconds(r.TotalSeconds))}");
+        foreach (var f in r.ForeignModels ?? [])
+            progress.Line($"warning: the {ConsoleProgress.Name(f.Model)} was not trained on this run's training split (used with --allow-foreign-teacher): " +
+                          $"{string.Join("; ", f.Differences)}; {f.Consequence}");
     }
 
     private static string Format(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{t.TotalSeconds:F0} s";

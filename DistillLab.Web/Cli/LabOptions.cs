@@ -28,11 +28,14 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
                                  default for folder and idx sources)
           --split S              seeded (default: shuffled with --seed, 80/10/10) | tfds (the reference lab's own
                                  split of the photos, TFDS's record order; --data petimages, no --limit)
-          --teacher PATH         reuse a saved teacher instead of training one
+          --teacher PATH         reuse a saved teacher instead of training one; it must have been trained on this
+                                 run's training split (same data source and files, limit, seed, resize)
           --save-teacher PATH    save the trained teacher
           --scratch PATH         reuse a saved scratch student (trained with the same data, image size, limit,
                                  seed, student epochs, batch size, lr and device) instead of training one
           --save-scratch PATH    save the scratch student
+          --allow-foreign-teacher  use a --teacher or --scratch trained on another split anyway (it may have seen this
+                                 run's test images); the summary and the --out report then say so
           --out FILE             write the results as JSON
           --help                 show this text
 
@@ -79,6 +82,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
                     case "--save-teacher": saveTeacher = Value(); break;
                     case "--scratch": config = config with { ScratchPath = Value() }; break;
                     case "--save-scratch": saveScratch = Value(); break;
+                    case "--allow-foreign-teacher": config = config with { AllowForeignTeacher = true }; break;
                     case "--out": outPath = Value(); break;
                     default:
                         error = $"Unknown option '{Core.Quote.Short(option)}'. Run 'lab --help' for the list of options.";
@@ -123,6 +127,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
         "teacherPath" => "--teacher",
         "scratchPath" => "--scratch",
         "scaleByTemperatureSquared" => "--t2",
+        "allowForeignTeacher" => "--allow-foreign-teacher",
         _ => "--" + field,
     };
 

@@ -1,4 +1,5 @@
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Models;
 
 namespace DistillLab.Web.Training;
 
@@ -10,6 +11,8 @@ public sealed record ReusableModel(ModelRole Role, string SourceRunId, string Or
 
 /// <summary>Finds the teacher and scratch student a run can reuse: the newest completed run whose model was shaped by
 /// exactly the same settings (RunRequests.TeacherKey, ScratchKey) and whose saved model file still exists.</summary>
+/// <remarks>The run then goes through the same check as `lab --teacher` (Core's SavedModelCheck): the key cannot see
+/// whether a folder's files changed since, the file's recorded fingerprint can.</remarks>
 public sealed class ModelReuse(RunStore store, RunArtifacts artifacts)
 {
     /// <summary>The models that can be reused; the distilled student depends on alpha, T and T², the settings a retune changes.</summary>
@@ -17,7 +20,18 @@ public sealed class ModelReuse(RunStore store, RunArtifacts artifacts)
 
     /// <summary>The run whose saved <paramref name="role"/> model a run with this config would use; null when none.</summary>
     public string? FindSource(ModelRole role, LabConfig config) =>
-        store.FindSources(role, Key(role, config)).FirstOrDefault(id => File.Exists(artifacts.ModelPath(id, role)));
+        store.FindSources(role, Key(role, config)).FirstOrDefault(id => Reusable(artifacts.ModelPath(id, role)));
+
+    /// <summary>The file exists and records what its model was trained on. A model saved before checkpoints recorded it
+    /// would be refused by the runner's check (SavedModelCheck), so a run trains its own instead of failing; a damaged
+    /// file is still offered, so that the run says what is wrong with it rather than silently training around it.</summary>
+    private static bool Reusable(string path)
+    {
+        if (!File.Exists(path)) return false;
+        try { return ModelCheckpoint.ReadHeader(path).TrainedOn is not null; }
+        catch (FileNotFoundException) { return false; }
+        catch (InvalidDataException) { return true; }
+    }
 
     /// <summary>The models the config can reuse with their source runs, and the config that points the runner at their files.
     /// Cheap (no epochs read): the estimate asks it on every change of the form.</summary>

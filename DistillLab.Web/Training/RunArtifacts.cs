@@ -32,7 +32,8 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
             (ModelRole.StudentScratch, outcome.StudentScratch, outcome.StudentScratch.Spec),
             (ModelRole.StudentDistilled, outcome.StudentDistilled, outcome.StudentDistilled.Spec),
         };
-        foreach (var (role, model, spec) in models) ModelCheckpoint.Save(model, spec, ModelPath(runId, role));
+        // Each file says what its model was trained on, so a later run that reuses it passes LabRunner's check.
+        foreach (var (role, model, spec) in models) ModelCheckpoint.Save(model, spec, ModelPath(runId, role), outcome.TrainedOnFor(role));
 
         var test = outcome.Data.Test;
         int keep = Math.Min(test.Count, dashboard.Value.StoredTestImages);
