@@ -11,29 +11,43 @@ public sealed record LabConfig
     public const int MaxImageSize = 512;
 
     /// <summary>Data source: synthetic | folder:&lt;path&gt; | idx:&lt;dir&gt; | petimages[:&lt;folder&gt;].</summary>
+    [Setting("data", "synthetic (default) | folder:<path> | idx:<dir> | petimages[:<folder>]")]
     public string Data { get; init; } = "synthetic";
     /// <summary>Square input size in pixels; null picks 64 on CPU and 224 on CUDA.</summary>
+    [Setting("image-size", "square input size, 46-512 (default: 64 on CPU, 224 on CUDA)")]
     public int? ImageSize { get; init; }
     /// <summary>Keep only the first N usable images of the pool (before shuffle and split).</summary>
+    [Setting("limit", "keep only the first N usable images of the pool (>= 10)")]
     public int? Limit { get; init; }
+    [Setting("teacher-epochs", "teacher epochs (default 8; 0 only with --teacher)")]
     public int TeacherEpochs { get; init; } = 8;
+    [Setting("student-epochs", "epochs for each student (default 5)")]
     public int StudentEpochs { get; init; } = 5;
     /// <summary>Weight of the hard-label loss; 1 - alpha weighs the distillation loss.</summary>
+    [Setting("alpha", "weight of the hard-label loss, 0-1 (default 0.05)")]
     public double Alpha { get; init; } = 0.05;
     /// <summary>Softmax temperature applied to teacher and student logits in the distillation loss.</summary>
+    [Setting("temperature", "softmax temperature, > 0 (default 5)")]
     public double Temperature { get; init; } = 5;
     /// <summary>Multiply the distillation term by T^2 (Hinton et al.); off in the reference lab.</summary>
+    [Setting("t2", "scale the distillation term by T^2 (off in the reference lab)")]
     public bool ScaleByTemperatureSquared { get; init; }
+    [Setting("batch-size", "batch size (default 32)")]
     public int BatchSize { get; init; } = 32;
+    [Setting("lr", "Adam learning rate (default 0.001)")]
     public double LearningRate { get; init; } = 0.001;
+    [Setting("seed", "seed of weights, split and batch order (default 42)")]
     public int Seed { get; init; } = 42;
     /// <summary>auto | cpu | cuda.</summary>
+    [Setting("device", "auto (default) | cpu | cuda")]
     public string Device { get; init; } = "auto";
     /// <summary>How photos are resized: lab (tf.image.resize's bilinear) or smooth (antialiased); null takes the
     /// source's default (lab for petimages, smooth for other file sources). The synthetic set is drawn at size.</summary>
+    [Setting("resize", "lab (tf.image.resize's bilinear; default for petimages) | smooth (antialiased; default for folder and idx)")]
     public string? Resize { get; init; }
     /// <summary>How the pool is split: seeded (null; the seeded shuffle, 80/10/10) or tfds (the reference lab's own
     /// split of the photos, TFDS's record order; petimages only, without a limit).</summary>
+    [Setting("split", "seeded (default: shuffled with --seed, 80/10/10) | tfds (the reference lab's own split of the photos; petimages, no --limit)")]
     public string? Split { get; init; }
 
     public static readonly IReadOnlyList<string> Splits = ["seeded", "tfds"];
@@ -41,14 +55,17 @@ public sealed record LabConfig
     /// <summary>True when this run splits as TFDS does.</summary>
     public bool UsesTfdsSplit() => Split is "tfds";
     /// <summary>A saved teacher to reuse instead of training one (then TeacherEpochs may be 0).</summary>
+    [Setting("teacher", "reuse a saved teacher instead of training one; it must have been trained on this run's training split")]
     public string? TeacherPath { get; init; }
     /// <summary>A saved scratch student to reuse instead of training one. It never sees the teacher, so one trained
     /// with the same data, image size, limit, seed, student epochs, batch size, learning rate and device is the
     /// same model: a retune of alpha, T or T² then trains only the distilled student.</summary>
+    [Setting("scratch", "reuse a saved scratch student (same data, size, limit, seed, student epochs, batch, lr, device)")]
     public string? ScratchPath { get; init; }
     /// <summary>Use a saved teacher or scratch student even when it was not trained on this run's training split (another
     /// seed, limit, source or resize, or a checkpoint that does not say): its test accuracy, and the distilled student's,
     /// may then be inflated by test images it trained on. Off by default; the result lists the differences.</summary>
+    [Setting("allow-foreign-teacher", "use a --teacher or --scratch trained on another split anyway; the summary and report say so")]
     public bool AllowForeignTeacher { get; init; }
 
     public static readonly IReadOnlyList<string> Devices = ["auto", "cpu", "cuda"];
