@@ -58,3 +58,28 @@ public class LabOptionsFromLabConfigTests
         Assert.Equal(probe.Expected, info.GetValue(parsed.Config));
     }
 }
+
+public class BenchOptionsTests
+{
+    [Theory]
+    [InlineData("--rounds 0", "--rounds must be a whole number >= 1; got '0'")]
+    [InlineData("--image-size 20", "--image-size must be a whole number >= 46")]
+    [InlineData("--zzz", "Unknown option '--zzz'")]
+    [InlineData("--steps", "--steps")]
+    public void BadBenchOptionsExitWithCode2NamingTheOption(string args, string message)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Assert.Equal(2, BenchCommand.Run(args.Split(' '), stdout, stderr));
+        Assert.Contains(message, stderr.ToString());
+    }
+
+    [Fact]
+    public void HelpListsTheOptionsAndExitsZero()
+    {
+        using var stdout = new StringWriter();
+        Assert.Equal(0, BenchCommand.Run(["--help"], stdout, TextWriter.Null));
+        foreach (var option in new[] { "--image-size", "--batch-size", "--images", "--steps", "--rounds", "--device", "--python", "--no-pytorch" })
+            Assert.Contains(option, stdout.ToString());
+    }
+}

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -10,43 +11,63 @@ namespace DistillLab.Web.Cli;
 /// <summary>`bench`: training throughput with and without the data pipeline, and the same models in PyTorch, in one run.</summary>
 public static class BenchCommand
 {
-    public const string Usage = """
-        Usage: dotnet run -c Release --project DistillLab.Web -- bench [--image-size 64] [--batch-size 32]
-               [--images 1600] [--steps 40] [--rounds 3] [--device cpu] [--python /usr/bin/python3] [--no-pytorch]
-
-        Measures, in one run on this machine: training images/s of the teacher and the student
-        (bare Adam steps, then a real epoch through the data pipeline), the pipeline alone, and
-        the same models in PyTorch (bench/pytorch_reference.py) with the same thread count.
-        Each round measures everything once, in turn; the tables show the median of the rounds,
-        so a burst of load on a shared machine hits both sides of a ratio alike.
+    private const string Description = """
+        Measures, in one run on this machine: training images/s of the teacher and the student (bare Adam steps, then
+        a real epoch through the data pipeline), the pipeline alone, and the same models in PyTorch
+        (bench/pytorch_reference.py) with the same thread count. Each round measures everything once, in turn; the
+        tables show the median of the rounds, so a burst of load on a shared machine hits both sides of a ratio alike.
         """;
+
+    private sealed class Options
+    {
+        public Command Bench { get; } = new("bench", Description);
+        public Option<string> ImageSize { get; } = Int("--image-size", "square input size, >= 46 (default 64)");
+        public Option<string> BatchSize { get; } = Int("--batch-size", "(default 32)");
+        public Option<string> Images { get; } = Int("--images", "images per measured epoch (default 1600)");
+        public Option<string> Steps { get; } = Int("--steps", "bare training steps per model (default 40)");
+        public Option<string> Rounds { get; } = Int("--rounds", "rounds; the tables show their medians (default 3)");
+        public Option<string> Device { get; } = new("--device") { Description = "cpu (default) | cuda", HelpName = "D" };
+        public Option<string> Python { get; } = new("--python") { Description = "Python with PyTorch (default /usr/bin/python3)", HelpName = "PATH" };
+        public Option<bool> NoPyTorch { get; } = new("--no-pytorch") { Description = "skip the PyTorch reference" };
+
+        public Options()
+        {
+            foreach (Option option in new Option[] { ImageSize, BatchSize, Images, Steps, Rounds, Device, Python, NoPyTorch })
+                Bench.Options.Add(option);
+        }
+
+        private static Option<string> Int(string name, string help) => new(name) { Description = help, HelpName = "N" };
+    }
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        int imageSize = 64, batchSize = 32, images = 1600, steps = 40, rounds = 3;
-        string device = "cpu", python = "/usr/bin/python3";
-        bool pytorch = true;
+        var options = new Options();
+        var root = new RootCommand { Subcommands = { options.Bench } };
+        var result = root.Parse(["bench", .. args]);
+        int imageSize, batchSize, images, steps, rounds;
+        string device, python;
+        bool pytorch;
         try
         {
-            for (int i = 0; i < args.Count; i++)
+            if (result.UnmatchedTokens.FirstOrDefault() is { } unknown)
+                throw new FormatException($"Unknown option '{Core.Quote.Short(unknown)}'. Run 'bench --help'.");
+            if (result.Errors.FirstOrDefault() is { } error) throw new FormatException(error.Message);
+            if (result.Action is System.CommandLine.Help.HelpAction)
             {
-                string Next() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{args[i]} needs a value.");
-                int Int(string name, int min) => int.TryParse(Next(), CultureInfo.InvariantCulture, out var v) && v >= min
-                    ? v : throw new FormatException($"{name} must be a whole number >= {min}.");
-                switch (args[i])
-                {
-                    case "--image-size": imageSize = Int("--image-size", 46); break;
-                    case "--batch-size": batchSize = Int("--batch-size", 1); break;
-                    case "--images": images = Int("--images", 1); break;
-                    case "--steps": steps = Int("--steps", 1); break;
-                    case "--rounds": rounds = Int("--rounds", 1); break;
-                    case "--device": device = Next(); break;
-                    case "--python": python = Next(); break;
-                    case "--no-pytorch": pytorch = false; break;
-                    case "--help": stdout.WriteLine(Usage); return 0;
-                    default: throw new FormatException($"Unknown option '{args[i]}'. Run 'bench --help'.");
-                }
+                result.Invoke(new InvocationConfiguration { Output = stdout });
+                return 0;
             }
+            int Int(Option<string> option, int fallback, int min) => result.GetValue(option) is not { } text ? fallback
+                : int.TryParse(text, CultureInfo.InvariantCulture, out var v) && v >= min
+                    ? v : throw new FormatException($"{option.Name} must be a whole number >= {min}; got '{Core.Quote.Short(text)}'.");
+            imageSize = Int(options.ImageSize, 64, 46);
+            batchSize = Int(options.BatchSize, 32, 1);
+            images = Int(options.Images, 1600, 1);
+            steps = Int(options.Steps, 40, 1);
+            rounds = Int(options.Rounds, 3, 1);
+            device = result.GetValue(options.Device) ?? "cpu";
+            python = result.GetValue(options.Python) ?? "/usr/bin/python3";
+            pytorch = !result.GetValue(options.NoPyTorch);
         }
         catch (FormatException e)
         {
