@@ -47,7 +47,7 @@ public sealed class ComponentTests
 
         form.WaitForAssertion(() =>
         {
-            Assert.Equal(0.37, form.Instance.Model.Alpha, 6);
+            Assert.Equal(0.37, form.Instance.Request.Config.Alpha, 6);
             var number = form.FindComponents<MudNumericField<double>>().Single(f => f.Instance.Label == "Alpha");
             Assert.Equal("0.37", number.Find("input").GetAttribute("value"));
         });

@@ -55,14 +55,14 @@ public sealed class EstimateComponentTests
         form.WaitForAssertion(() => Assert.Equal("Estimated duration: measuring…", EstimateText(form)));
         // The circuit is free while it measures: the form still answers.
         form.Find("input[type=range][aria-label=Alpha]").Input("0.4");
-        form.WaitForAssertion(() => Assert.Equal(0.4, form.Instance.Model.Alpha, 6));
+        form.WaitForAssertion(() => Assert.Equal(0.4, form.Instance.Request.Config.Alpha, 6));
 
         ctx.MeasureGate.Set();
         form.WaitForAssertion(() => Assert.StartsWith("Estimated duration: about", EstimateText(form)), TimeSpan.FromSeconds(5));
         // The default run on the 5,000 synthetic images (4,000 / 500 / 500) at the measured speeds, plus predicting
         // the 500 stored test images and timing 55 single images with all three models.
         var speed = ctx.MeasuredSpeed;
-        var expected = RunEstimate.Of(form.Instance.Model.ToRequest().Config, 4000, 500, 500, speed).Total.TotalSeconds
+        var expected = RunEstimate.Of(form.Instance.Request.Config, 4000, 500, 500, speed).Total.TotalSeconds
                        + speed.AllModelsEvaluationSeconds(500 + 55);
         Assert.StartsWith($"Estimated duration: {DurationText.About(TimeSpan.FromSeconds(expected))}", EstimateText(form));
         Assert.Contains("Speeds measured here: teacher 200, student 250 img/s", EstimateTitle(form));

@@ -1,3 +1,4 @@
+using DistillLab.Core.Experiments;
 using System.Globalization;
 using DistillLab.Web.Training;
 using Microsoft.AspNetCore.Components;
@@ -16,20 +17,22 @@ public partial class RunForm
     /// where it was; null starts from the lab's defaults. Read once, when the form is created.</summary>
     [Parameter] public RunDetails? StartFrom { get; set; }
 
-    private RunFormModel model = new();
+    // The form edits a RunRequest (LabConfig plus the reuse switch) with `with`: a new setting needs only its one input.
+    private RunRequest request = new(new LabConfig());
+    private LabConfig config => request.Config;
     private Dictionary<string, string> errors = [];
     private IReadOnlyList<DatasetInfo> datasets = [];
     private bool submitting;
     private bool advancedOpen;
 
-    /// <summary>The form's values, for tests and the page.</summary>
-    public RunFormModel Model => model;
+    /// <summary>What Start would submit now, for tests and the page.</summary>
+    public RunRequest Request => request;
 
-    private int DefaultImageSize => DeviceDefaults.ImageSize(model.Device);
+    private int DefaultImageSize => DeviceDefaults.ImageSize(config.Device);
 
     protected override void OnInitialized()
     {
-        if (StartFrom is { } run) model = RunFormModel.From(run.Config, run.ReuseTeacher);
+        if (StartFrom is { } run) request = new RunRequest(run.Config with { TeacherPath = null, ScratchPath = null }, run.ReuseTeacher);
         datasets = Catalog.List();
         Revalidate();
     }
@@ -38,12 +41,6 @@ public partial class RunForm
     private void RefreshDatasets()
     {
         datasets = Catalog.List();
-        Revalidate();
-    }
-
-    private void Set(Action change)
-    {
-        change();
         Revalidate();
     }
 
@@ -60,21 +57,28 @@ public partial class RunForm
     private static readonly string[] AdvancedFields = ["imageSize", "limit", "batchSize", "learningRate", "seed", "device", "resize", "split"];
     /// <summary>Open when asked, and whenever one of its fields is invalid, so no message is hidden.</summary>
     // The select's empty choice stands for "the source's default", which LabConfig spells null.
-    private void SetResize(string value) => Set(() => model.Resize = value.Length == 0 ? null : value);
-    private void SetSplit(string value) => Set(() => model.Split = value == "seeded" ? null : value);
+    private void SetResize(string value) => Edit(c => c with { Resize = value.Length == 0 ? null : value });
+    private void SetSplit(string value) => Edit(c => c with { Split = value == "seeded" ? null : value });
+
+    private void Edit(Func<LabConfig, LabConfig> change) => EditRequest(r => r with { Config = change(r.Config) });
+
+    private void EditRequest(Func<RunRequest, RunRequest> change)
+    {
+        request = change(request);
+        Revalidate();
+    }
 
     private bool AdvancedExpanded => advancedOpen || AdvancedFields.Any(errors.ContainsKey);
 
     /// <summary>The collapsed panel's header says what it holds, so the values are visible without opening it.</summary>
     private string AdvancedTitle => string.Create(CultureInfo.InvariantCulture,
-        $"More settings: {model.ImageSize ?? DefaultImageSize} px, {(model.Limit is { } l ? $"{l:N0} images" : "all images")}, batch {model.BatchSize}, lr {model.LearningRate}, seed {model.Seed}, {model.Device}, {(model.ReuseTeacher ? "reuse models" : "train every model")}");
+        $"More settings: {config.ImageSize ?? DefaultImageSize} px, {(config.Limit is { } l ? $"{l:N0} images" : "all images")}, batch {config.BatchSize}, lr {config.LearningRate}, seed {config.Seed}, {config.Device}, {(request.ReuseTeacher ? "reuse models" : "train every model")}");
 
     /// <summary>petimages is listed before its download but cannot be chosen until the photos are there.</summary>
     private static bool IsMissingPetImages(DatasetInfo d) => d.Source == "petimages" && d.Images is null;
 
     private void Revalidate()
     {
-        var request = model.ToRequest();
         errors = Requests.Validate(request.Config).GroupBy(e => e.Field).ToDictionary(g => g.Key, g => $"{g.Key} {g.First().Message}");
     }
 
@@ -83,7 +87,7 @@ public partial class RunForm
         submitting = true;
         try
         {
-            var result = Requests.Submit(model.ToRequest());
+            var result = Requests.Submit(request);
             if (result.Unavailable is { } busy) Snackbar.Add(busy, Severity.Warning);
             else if (result.QueueFull) Snackbar.Add("The run queue is full; wait for a run to finish or cancel one.", Severity.Warning);
             else if (!result.Accepted) errors = result.Errors.ToDictionary(e => e.Field, e => $"{e.Field} {e.Message}");
