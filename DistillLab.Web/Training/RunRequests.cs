@@ -98,20 +98,9 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
         return DeleteResult.Deleted;
     }
 
-    /// <summary>What makes a trained teacher reusable: everything that shapes it, nothing that only shapes the students.</summary>
-    public static string TeacherKey(LabConfig c) => Key(c, c.TeacherEpochs);
+    /// <summary>What makes a trained teacher reusable (<see cref="ModelKey"/>), as stored with the run.</summary>
+    public static string TeacherKey(LabConfig c) => ModelKey.For(ModelRole.Teacher, c).ToString();
 
-    /// <summary>What makes a scratch student reusable: the same kinds of settings as the teacher's, with the student
-    /// epochs. It never sees the teacher, so neither teacher epochs nor alpha, T or T² shape it.</summary>
-    public static string ScratchKey(LabConfig c) => "scratch|" + Key(c, c.StudentEpochs);
-
-    private static string Key(LabConfig c, int epochs) => string.Join('|',
-        c.Data, c.ImageSize?.ToString(CultureInfo.InvariantCulture) ?? "default", c.Limit?.ToString(CultureInfo.InvariantCulture) ?? "all",
-        c.Seed.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture),
-        c.BatchSize.ToString(CultureInfo.InvariantCulture), c.LearningRate.ToString("R", CultureInfo.InvariantCulture), c.Device)
-        // The resize shapes every training image. Smooth was the only one before, so its keys stay as they were
-        // and models trained then are still found.
-        + (c.EffectiveResize() == ResizeMethod.Lab ? "|resize=lab" : "")
-        // Another split puts other images in training: a model trained on one must never meet the other's test set.
-        + (c.UsesTfdsSplit() ? "|split=tfds" : "");
+    /// <summary>The same for the scratch student.</summary>
+    public static string ScratchKey(LabConfig c) => ModelKey.For(ModelRole.StudentScratch, c).ToString();
 }
