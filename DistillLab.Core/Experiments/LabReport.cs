@@ -5,7 +5,7 @@ namespace DistillLab.Core.Experiments;
 
 /// <summary>The `lab --out` JSON document. (The HTTP API has its own shape, RunDetails, with live state and reuse.)</summary>
 public sealed record LabReport(
-    LabReport.ConfigPart Config,
+    LabConfig Config,
     LabReport.DataPart Data,
     LabReport.ModelPart Teacher,
     LabReport.ModelPart StudentScratch,
@@ -13,10 +13,6 @@ public sealed record LabReport(
     double TotalSeconds,
     IReadOnlyList<LabReport.ForeignPart>? ForeignModels = null)
 {
-    public sealed record ConfigPart(string Data, int ImageSize, double Alpha, double Temperature, bool ScaleByTemperatureSquared,
-        int BatchSize, double LearningRate, int TeacherEpochs, int StudentEpochs, int Seed, string Device, int? Limit, string? Teacher,
-        string? Scratch = null, string? Resize = null, bool AllowForeignTeacher = false, string Split = "seeded");
-
     public sealed record DataPart(IReadOnlyList<string> Classes, int Train, int Validation, int Test, IReadOnlyDictionary<string, int> Skipped);
 
     /// <summary>A saved model used although it was not trained on this run's training split (--allow-foreign-teacher).</summary>
@@ -36,10 +32,9 @@ public sealed record LabReport(
     {
         var c = result.Config;
         return new LabReport(
-            new ConfigPart(c.Data, result.ImageSize, c.Alpha, c.Temperature, c.ScaleByTemperatureSquared, c.BatchSize,
-                c.LearningRate, c.TeacherEpochs, c.StudentEpochs, c.Seed, result.Device, c.Limit, c.TeacherPath, c.ScratchPath,
-                // The synthetic set is drawn at its size: no resize happens, so none is reported.
-                SavedModelCheck.ResizeName(c), c.AllowForeignTeacher, c.Split ?? "seeded"),
+            // The run's own settings, with what "default" meant resolved: the size and device it ran at, its resize
+            // (none for the drawn set) and its split. Every LabConfig setting is here, a new one included.
+            c with { ImageSize = result.ImageSize, Device = result.Device, Resize = SavedModelCheck.ResizeName(c), Split = c.Split ?? "seeded" },
             new DataPart(result.Data.Classes, result.Data.Train, result.Data.Validation, result.Data.Test, result.Data.Skipped),
             Model(result.Teacher), Model(result.StudentScratch), Model(result.StudentDistilled), result.TotalSeconds,
             result.ForeignModels is { Count: > 0 } foreign
