@@ -36,6 +36,9 @@ public sealed record LabConfig
     public int BatchSize { get; init; } = 32;
     [Setting("lr", "Adam learning rate (default 0.001)")]
     public double LearningRate { get; init; } = 0.001;
+    /// <summary>Adam's epsilon. Keras (the reference lab) uses 1e-7; TorchSharp's default would be 1e-8.</summary>
+    [Setting("adam-epsilon", "Adam's epsilon, > 0 and < 1 (default 1e-7, as Keras in the reference lab)")]
+    public double AdamEpsilon { get; init; } = 1e-7;
     [Setting("seed", "seed of weights, split and batch order (default 42)")]
     public int Seed { get; init; } = 42;
     /// <summary>auto | cpu | cuda.</summary>
@@ -101,6 +104,8 @@ public sealed record LabConfig
             Add("temperature", $"must be a number greater than 0 and at most 100; got {Format(Temperature)}.");
         if (BatchSize < 1 || BatchSize > 4096)
             Add("batchSize", $"must be between 1 and 4096; got {BatchSize}.");
+        if (!double.IsFinite(AdamEpsilon) || AdamEpsilon <= 0 || AdamEpsilon >= 1)
+            Add("adamEpsilon", $"must be a number greater than 0 and less than 1; got {Format(AdamEpsilon)}.");
         if (!double.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 10)
             Add("learningRate", $"must be a number greater than 0 and at most 10; got {Format(LearningRate)}.");
         if (Resize is not null && DistillLab.Core.Data.ResizeMethods.Parse(Resize) is null)

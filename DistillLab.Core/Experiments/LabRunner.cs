@@ -61,7 +61,7 @@ public sealed class LabRunner(LabEnvironment environment)
         onEvent(new DataLoaded(summary, device.type == DeviceType.CUDA ? "cuda" : "cpu", data.ImageSize));
 
         var trainer = new Trainer(device, onEvent, cancellationToken);
-        var options = new TrainingOptions(config.TeacherEpochs, config.BatchSize, config.LearningRate, config.Seed);
+        var options = new TrainingOptions(config.TeacherEpochs, config.BatchSize, config.LearningRate, config.Seed, config.AdamEpsilon);
         var studentOptions = options with { Epochs = config.StudentEpochs };
         var studentSpec = new ModelSpec(ModelKind.Student, data.ImageSize, data.Channels, data.Classes.Count);
 

@@ -25,7 +25,9 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
     public IReadOnlyList<EpochMetrics> Fit(Module<Tensor, Tensor> model, ModelRole role, ImageSet train, ImageSet validation,
         TrainingOptions options, Func<Tensor, Tensor, StepLoss> lossOf)
     {
-        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+        // Keras' Adam, as the reference lab: betas 0.9 and 0.999. TorchSharp 0.107's own default for beta2 is 0.99
+        // (its documentation says 0.999), so both are spelled out.
+        using var optimizer = optim.Adam(model.parameters(), options.LearningRate, beta1: 0.9, beta2: 0.999, eps: options.AdamEpsilon);
         int batches = BatchLoader.BatchCount(train.Count, options.BatchSize);
         onEvent(new PhaseStarted(role, options.Epochs, batches, CountParameters(model)));
 

@@ -54,7 +54,9 @@ public partial class RunForm
     /// while Start stayed disabled. As the field's Validation, the form's message survives every validation pass.</remarks>
     private Func<T, string?> Check<T>(string field) => _ => Error(field);
 
-    private static readonly string[] AdvancedFields = ["imageSize", "limit", "batchSize", "learningRate", "seed", "device", "resize", "split"];
+    // Everything but these sits behind "More settings", which opens by itself while one of its fields is invalid;
+    // named this way round, a new setting's field needs no entry here.
+    private static readonly string[] MainFields = ["data", "alpha", "temperature", "scaleByTemperatureSquared", "teacherEpochs", "studentEpochs"];
     /// <summary>Open when asked, and whenever one of its fields is invalid, so no message is hidden.</summary>
     // The select's empty choice stands for "the source's default", which LabConfig spells null.
     private void SetResize(string value) => Edit(c => c with { Resize = value.Length == 0 ? null : value });
@@ -68,7 +70,7 @@ public partial class RunForm
         Revalidate();
     }
 
-    private bool AdvancedExpanded => advancedOpen || AdvancedFields.Any(errors.ContainsKey);
+    private bool AdvancedExpanded => advancedOpen || errors.Keys.Any(name => !MainFields.Contains(name));
 
     /// <summary>The collapsed panel's header says what it holds, so the values are visible without opening it.</summary>
     private string AdvancedTitle => string.Create(CultureInfo.InvariantCulture,
