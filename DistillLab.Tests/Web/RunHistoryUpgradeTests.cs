@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Inference;
@@ -12,6 +13,7 @@ namespace DistillLab.Tests.Web;
 
 /// <summary>The run store on EF Core opens a distilllab.db written by the hand-written SQL before it, nothing lost,
 /// and a new database gets the same schema through the migrations.</summary>
+[Collection(DashboardCollection.Name)]
 public sealed class RunHistoryUpgradeTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "distilllab-upgrade-" + Guid.NewGuid().ToString("N")[..8]);
@@ -87,6 +89,23 @@ public sealed class RunHistoryUpgradeTests : IDisposable
         Assert.Equal(RunStatus.Interrupted, interrupted.Status);
         Assert.NotNull(interrupted.FinishedAt);
         Assert.Equal(6, reopened.Load("first")!.Teacher.History.Count + reopened.Load("first")!.StudentScratch.History.Count);
+    }
+
+    [Fact]
+    public async Task TheDashboardStartedOnAFolderFromThePreviousVersionShowsItsRuns()
+    {
+        WritePreviousVersion(firstRelease: true);
+
+        using var host = new DashboardHost(new ScriptedEngine(), folder);
+        using var http = host.Http();
+
+        var list = await http.GetFromJsonAsync<JsonElement>("/api/runs");
+        Assert.Equal(["queued", "failed", "reused", "first"], list.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        var first = (await http.GetFromJsonAsync<RunDetails>("/api/runs/first", DashboardHost.Json))!;
+        Assert.Equal((3, 3, 3), (first.Teacher.History.Count, first.StudentScratch.History.Count, first.StudentDistilled.History.Count));
+        Assert.Equal(0.8, first.StudentDistilled.TestAccuracy);
+        // Queued when the previous version stopped: the start marks it, as it always has.
+        Assert.Equal(RunStatus.Interrupted, (await http.GetFromJsonAsync<RunDetails>("/api/runs/queued", DashboardHost.Json))!.Status);
     }
 
     [Fact]
@@ -200,6 +219,6 @@ public sealed class RunHistoryUpgradeTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); // a DashboardHost deletes it itself
     }
 }

@@ -24,7 +24,7 @@ public sealed class RunHistoryDb(DbContextOptions<RunHistoryDb> options) : DbCon
         conventions.Properties<RunStatus>().HaveConversion<string>();
         conventions.Properties<ModelRole>().HaveConversion<string>();
         // SQLite has no date type: times stay ISO 8601 text ("O"), as the hand-written SQL wrote them, so old and new
-        // rows sort together as text (EF's own SQLite format differs, and it cannot order DateTimeOffset columns).
+        // rows sort together as text (EF's own SQLite format differs, and it orders DateTimeOffset only in memory).
         // Another provider keeps its native type (timestamptz on PostgreSQL).
         if (Database.IsSqlite()) conventions.Properties<DateTimeOffset>().HaveConversion<IsoText>();
     }
