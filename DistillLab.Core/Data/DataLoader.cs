@@ -1,5 +1,4 @@
 using DistillLab.Core.Data.Synthetic;
-using DistillLab.Core.Experiments;
 
 namespace DistillLab.Core.Data;
 

@@ -1,4 +1,3 @@
-using DistillLab.Core.Experiments;
 
 namespace DistillLab.Core.Data;
 

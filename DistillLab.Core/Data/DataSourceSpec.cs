@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using DistillLab.Core.Experiments;
 
 namespace DistillLab.Core.Data;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using DistillLab.Core.Experiments;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;

@@ -1,5 +1,6 @@
 using DistillLab.Core.Data;
 using DistillLab.Core.Models;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Core.Experiments;
 

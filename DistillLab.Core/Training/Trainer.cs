@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using DistillLab.Core.Data;
-using DistillLab.Core.Experiments;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

@@ -71,7 +71,7 @@ public class DistillerTests
         var studentBefore = Snapshot(student);
         var data = TinyData.Lab(train: 32);
 
-        new Trainer(CPU, _ => { }, CancellationToken.None).Fit(student, DistillLab.Core.Experiments.ModelRole.StudentDistilled,
+        new Trainer(CPU, _ => { }, CancellationToken.None).Fit(student, DistillLab.Core.Training.ModelRole.StudentDistilled,
             data.Train, data.Validation, new TrainingOptions(1, 8, 1e-3, 1),
             new Distiller(teacher, student, 0.05, 5).Step);
 
@@ -93,10 +93,10 @@ public class DistillerTests
 
         manual_seed(5);
         using var plain = new StudentNet(new ModelSpec(ModelKind.Student, 48));
-        var plainHistory = new Trainer(CPU, _ => { }, default).Fit(plain, DistillLab.Core.Experiments.ModelRole.StudentScratch, data.Train, data.Validation, options);
+        var plainHistory = new Trainer(CPU, _ => { }, default).Fit(plain, DistillLab.Core.Training.ModelRole.StudentScratch, data.Train, data.Validation, options);
         manual_seed(5);
         using var distilled = new StudentNet(new ModelSpec(ModelKind.Student, 48));
-        var distilledHistory = new Trainer(CPU, _ => { }, default).Fit(distilled, DistillLab.Core.Experiments.ModelRole.StudentDistilled, data.Train, data.Validation, options,
+        var distilledHistory = new Trainer(CPU, _ => { }, default).Fit(distilled, DistillLab.Core.Training.ModelRole.StudentDistilled, data.Train, data.Validation, options,
             new Distiller(teacher, distilled, alpha: 1.0, temperature: 5).Step);
 
         foreach (var (name, values) in Snapshot(plain))

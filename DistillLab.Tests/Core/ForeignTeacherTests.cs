@@ -4,6 +4,9 @@ using DistillLab.Core.Experiments;
 using DistillLab.Core.Models;
 using DistillLab.Tests.Data;
 using SixLabors.ImageSharp.PixelFormats;
+using DistillLab.Core.Training;
+using DistillLab.Core.Data;
+using DistillLab.Core;
 
 namespace DistillLab.Tests.Core;
 

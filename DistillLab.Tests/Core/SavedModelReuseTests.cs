@@ -1,6 +1,9 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Models;
 using static TorchSharp.torch;
+using DistillLab.Core.Training;
+using DistillLab.Core.Data;
+using DistillLab.Core;
 
 namespace DistillLab.Tests.Core;
 

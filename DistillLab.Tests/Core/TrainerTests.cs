@@ -2,6 +2,8 @@ using DistillLab.Core.Experiments;
 using DistillLab.Core.Models;
 using DistillLab.Core.Training;
 using static TorchSharp.torch;
+using DistillLab.Core.Data;
+using DistillLab.Core;
 
 namespace DistillLab.Tests.Core;
 

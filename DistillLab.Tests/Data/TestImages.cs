@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using DistillLab.Core.Data;
 
 namespace DistillLab.Tests.Data;
 
@@ -229,7 +230,7 @@ internal sealed class TempFolder : IDisposable
         return full;
     }
 
-    public DistillLab.Core.Experiments.LabEnvironment Environment(IReadOnlyList<string>? roots = null)
+    public DistillLab.Core.Data.LabEnvironment Environment(IReadOnlyList<string>? roots = null)
         => new(System.IO.Path.Combine(Path, "labdata"), roots);
 
     public void Dispose()

@@ -6,6 +6,7 @@ using DistillLab.Web.Training;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.EndToEnd;
 

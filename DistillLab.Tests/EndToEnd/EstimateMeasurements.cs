@@ -5,6 +5,7 @@ using DistillLab.Web.Training;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.EndToEnd;
 

@@ -4,6 +4,7 @@ using DistillLab.Tests.Web;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.EndToEnd;
 

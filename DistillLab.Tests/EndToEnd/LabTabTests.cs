@@ -3,6 +3,7 @@ using DistillLab.Tests.Web;
 using DistillLab.Web.Training;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.EndToEnd;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Training;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;
 

@@ -3,6 +3,7 @@ using DistillLab.Web.Components.Pages.Compare;
 using DistillLab.Web.Components.Widgets;
 using DistillLab.Web.Training;
 using static DistillLab.Tests.Web.CompareRuns;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using static DistillLab.Tests.Web.CompareRuns;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;
 

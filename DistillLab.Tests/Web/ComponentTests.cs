@@ -3,6 +3,7 @@ using DistillLab.Core.Experiments;
 using DistillLab.Web.Components.Widgets;
 using DistillLab.Web.Training;
 using MudBlazor;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;
 

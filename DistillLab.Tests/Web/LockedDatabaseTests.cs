@@ -6,6 +6,7 @@ using DistillLab.Web.Settings;
 using DistillLab.Web.Training;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;
 

@@ -3,6 +3,7 @@ using DistillLab.Core.Experiments;
 using DistillLab.Core.Inference;
 using DistillLab.Web.Training;
 using Microsoft.Data.Sqlite;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;
 

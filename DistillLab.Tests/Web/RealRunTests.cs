@@ -5,6 +5,7 @@ using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Training;
 using Microsoft.AspNetCore.SignalR.Client;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;
 

@@ -5,6 +5,7 @@ using DistillLab.Core.Models;
 using DistillLab.Web.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;
 

@@ -8,6 +8,7 @@ using DistillLab.Web.Training.RunHistory;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;
 

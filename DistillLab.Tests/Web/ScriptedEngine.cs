@@ -2,6 +2,8 @@ using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Models;
 using DistillLab.Web.Training;
+using DistillLab.Core.Training;
+using DistillLab.Core;
 
 namespace DistillLab.Tests.Web;
 

@@ -5,6 +5,7 @@ using DistillLab.Core.Experiments;
 using DistillLab.Web.Training;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Training;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Api;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Training;
+using DistillLab.Core;
 
 namespace DistillLab.Web.Cli;
 
@@ -70,12 +72,7 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive)
         return "[" + new string('#', filled) + new string('.', width - filled) + "]";
     }
 
-    public static string Name(ModelRole role) => role switch
-    {
-        ModelRole.Teacher => "teacher",
-        ModelRole.StudentScratch => "student (scratch)",
-        _ => "student (distilled)",
-    };
+    public static string Name(ModelRole role) => ModelRoles.Label(role).ToLowerInvariant();
 
     private static string Skipped(IReadOnlyDictionary<string, int> skipped) =>
         skipped.Count == 0 ? "" : "; skipped " + string.Join(", ", skipped.Select(kv => $"{kv.Value} {kv.Key}"));

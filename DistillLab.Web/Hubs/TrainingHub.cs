@@ -1,5 +1,6 @@
 using DistillLab.Web.Training;
 using Microsoft.AspNetCore.SignalR;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Hubs;
 

@@ -1,6 +1,7 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
+using DistillLab.Core;
 
 namespace DistillLab.Web.Training;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Training;
 

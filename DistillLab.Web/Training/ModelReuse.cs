@@ -1,5 +1,6 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Models;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Training;
 

@@ -7,6 +7,7 @@ using DistillLab.Core.Models;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
 using static TorchSharp.torch;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Training;
 

@@ -4,6 +4,7 @@ using DistillLab.Core.Experiments;
 using DistillLab.Core.Runtime;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Training;
 

@@ -1,4 +1,5 @@
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Training;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Training;
 
@@ -68,23 +69,4 @@ public sealed record RunDetails(string Id, RunStatus Status, LabConfig Config, b
 
     /// <summary>Distilled minus scratch test accuracy, as a fraction (0.042 = 4.2 points); null until both are tested.</summary>
     public double? DistilledGain => StudentDistilled.TestAccuracy is { } d && StudentScratch.TestAccuracy is { } s ? d - s : null;
-}
-
-public static class ModelRoles
-{
-    public static readonly ModelRole[] All = [ModelRole.Teacher, ModelRole.StudentScratch, ModelRole.StudentDistilled];
-
-    public static string Label(ModelRole role) => role switch
-    {
-        ModelRole.Teacher => "Teacher",
-        ModelRole.StudentScratch => "Student (scratch)",
-        _ => "Student (distilled)",
-    };
-
-    public static string Key(ModelRole role) => role switch
-    {
-        ModelRole.Teacher => "teacher",
-        ModelRole.StudentScratch => "studentScratch",
-        _ => "studentDistilled",
-    };
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Training;
 

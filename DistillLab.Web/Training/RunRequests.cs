@@ -5,6 +5,7 @@ using DistillLab.Core.Download;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Training;
 

@@ -3,6 +3,9 @@ using DistillLab.Core.Experiments;
 using DistillLab.Core.Runtime;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
+using DistillLab.Core.Training;
+using DistillLab.Core.Data;
+using DistillLab.Core;
 
 namespace DistillLab.Web.Training;
 

@@ -1,4 +1,5 @@
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Components.Widgets;
 
@@ -14,16 +15,16 @@ public sealed record ChartSeries(string Name, ModelRole Model, Func<EpochMetrics
 
     public static IReadOnlyList<ChartSeries> Accuracy(params ModelRole[] models) => models.SelectMany(m => new[]
     {
-        new ChartSeries($"{Training.ModelRoles.Label(m)} train", m, e => e.TrainAccuracy, Colors[m], Dashed: true),
-        new ChartSeries($"{Training.ModelRoles.Label(m)} validation", m, e => e.ValAccuracy, Colors[m]),
+        new ChartSeries($"{ModelRoles.Label(m)} train", m, e => e.TrainAccuracy, Colors[m], Dashed: true),
+        new ChartSeries($"{ModelRoles.Label(m)} validation", m, e => e.ValAccuracy, Colors[m]),
     }).ToList();
 
     /// <summary>Cross-entropy against the true labels for every model, so the curves compare like with like: the
     /// distilled student's train curve is its student_loss, not the α-weighted sum it minimises (see <see cref="CombinedLoss"/>).</summary>
     public static IReadOnlyList<ChartSeries> Loss(params ModelRole[] models) => models.SelectMany(m => new[]
     {
-        new ChartSeries($"{Training.ModelRoles.Label(m)} train", m, TrainCrossEntropy(m), Colors[m], Dashed: true),
-        new ChartSeries($"{Training.ModelRoles.Label(m)} validation", m, e => e.ValLoss, Colors[m]),
+        new ChartSeries($"{ModelRoles.Label(m)} train", m, TrainCrossEntropy(m), Colors[m], Dashed: true),
+        new ChartSeries($"{ModelRoles.Label(m)} validation", m, e => e.ValLoss, Colors[m]),
     }).ToList();
 
     private static Func<EpochMetrics, double?> TrainCrossEntropy(ModelRole model) =>

@@ -6,6 +6,7 @@ using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 using Plotly.Blazor.Traces.ScatterLib;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Components.Widgets;
 

@@ -3,6 +3,7 @@ using DistillLab.Core.Experiments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Training.RunHistory;
 

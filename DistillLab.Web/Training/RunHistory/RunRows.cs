@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations.Schema;
 using DistillLab.Core.Experiments;
 using Microsoft.EntityFrameworkCore;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Training.RunHistory;
 

@@ -1,6 +1,7 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Training;
 using Microsoft.AspNetCore.Components;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Components.Pages.Compare;
 

@@ -1,17 +1,13 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Training;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Components.Pages.Compare;
 
 /// <summary>One line on the Compare chart: a model's metric per epoch, and every run whose curve it is.</summary>
 public sealed record CompareCurve(ModelRole Model, CompareSplit Split, IReadOnlyList<(int Epoch, double Value)> Points, IReadOnlyList<RunDetails> Runs)
 {
-    public static string ModelName(ModelRole role) => role switch
-    {
-        ModelRole.Teacher => "Teacher",
-        ModelRole.StudentScratch => "Scratch",
-        _ => "Distilled",
-    };
+    public static string ModelName(ModelRole role) => ModelRoles.ShortLabel(role);
 
     /// <summary>"Scratch validation (runs A, B)"; run names are cut short so the legend fits a phone.</summary>
     public string Label(bool withSplit) =>

@@ -1,6 +1,7 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Components.Widgets;
 using DistillLab.Web.Training;
+using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Components.Pages.Lab;
 
