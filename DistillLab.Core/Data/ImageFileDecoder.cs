@@ -37,28 +37,14 @@ internal static class ImageFileDecoder
     public static string? TryDecode(byte[] file, int size, byte[] chw, ResizeMethod resize) =>
         TryDecode(file, size, chw, resize, DefaultMaxDecodeBytes, out _);
 
-    /// <summary>Decodes into <paramref name="chw"/> unless the picture declares more than <see cref="MaxPixels"/> or
-    /// its decode is estimated to need more than <paramref name="maxDecodeBytes"/>; <paramref name="footprint"/> is
-    /// what the header declared (null when it could not be read).</summary>
+    /// <summary>Decodes into <paramref name="chw"/> unless <see cref="Inspect"/> refuses the file; <paramref name="footprint"/>
+    /// is what the header declared (null when it could not be read).</summary>
     public static string? TryDecode(byte[] file, int size, byte[] chw, ResizeMethod resize, long maxDecodeBytes, out DecodeFootprint? footprint)
     {
-        footprint = null;
-        if (file.Length == 0) return SkipReasons.Empty;
-        var format = Sniff(file);
-        if (format == Sniffed.OtherImage) return SkipReasons.UnsupportedFormat;
-        if (format == Sniffed.Unknown) return SkipReasons.NotAnImage;
-        bool complete = format == Sniffed.Jpeg ? HasJpegEnd(file) : HasPngEnd(file);
-        // ImageSharp 2.1.13 decodes a cut-off JPEG without complaint (the missing rows come out black), so
-        // truncation is decided from the end marker: a half picture would otherwise train as if it were whole.
-        if (!complete) return SkipReasons.Truncated;
-
-        try
+        var refused = Inspect(file, maxDecodeBytes, out footprint);
+        if (refused is not null) return refused;
+        return Guarded(() =>
         {
-            var info = Image.Identify(configuration, file, out _);
-            if (info is null) return SkipReasons.Corrupt;
-            footprint = new DecodeFootprint(info.Width, info.Height, DecodeMemory.Estimate(file, format == Sniffed.Jpeg, info.Width, info.Height));
-            if ((long)info.Width * info.Height > MaxPixels || footprint.Bytes > maxDecodeBytes) return SkipReasons.TooLarge;
-
             using var image = Image.Load<Rgb24>(configuration, file);
             if (resize == ResizeMethod.Lab && (image.Width != size || image.Height != size))
             {
@@ -74,6 +60,40 @@ internal static class ImageFileDecoder
                 }));
             CopyToChw(image, chw);
             return null;
+        });
+    }
+
+    /// <summary>Every check that takes no pixel memory: format, end marker, and the header's declared size against
+    /// <see cref="MaxPixels"/> and (estimated) <paramref name="maxDecodeBytes"/>. A <see cref="SkipReasons"/> value, or null.</summary>
+    public static string? Inspect(byte[] file, long maxDecodeBytes, out DecodeFootprint? footprint)
+    {
+        footprint = null;
+        if (file.Length == 0) return SkipReasons.Empty;
+        var format = Sniff(file);
+        if (format == Sniffed.OtherImage) return SkipReasons.UnsupportedFormat;
+        if (format == Sniffed.Unknown) return SkipReasons.NotAnImage;
+        bool complete = format == Sniffed.Jpeg ? HasJpegEnd(file) : HasPngEnd(file);
+        // ImageSharp 2.1.13 decodes a cut-off JPEG without complaint (the missing rows come out black), so
+        // truncation is decided from the end marker: a half picture would otherwise train as if it were whole.
+        if (!complete) return SkipReasons.Truncated;
+
+        DecodeFootprint? declared = null;
+        var refused = Guarded(() =>
+        {
+            var info = Image.Identify(configuration, file, out _);
+            if (info is null) return SkipReasons.Corrupt;
+            declared = new DecodeFootprint(info.Width, info.Height, DecodeMemory.Estimate(file, format == Sniffed.Jpeg, info.Width, info.Height));
+            return (long)info.Width * info.Height > MaxPixels || declared.Bytes > maxDecodeBytes ? SkipReasons.TooLarge : null;
+        });
+        footprint = declared;
+        return refused;
+    }
+
+    private static string? Guarded(Func<string?> step)
+    {
+        try
+        {
+            return step();
         }
         catch (InvalidMemoryOperationException)
         {

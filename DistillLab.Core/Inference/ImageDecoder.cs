@@ -26,6 +26,14 @@ public static class ImageDecoder
         return new ImageSet(chw, [0], 3, imageSize);
     }
 
+    /// <summary>The checks that take no pixel memory (format, truncation, declared size against the pixel and memory
+    /// limits), so a picture that would be refused anyway is refused before it waits for a decode.</summary>
+    public static void Check(byte[] bytes, long maxDecodeBytes = DefaultMaxDecodeBytes)
+    {
+        var reason = ImageFileDecoder.Inspect(bytes, maxDecodeBytes, out var footprint);
+        if (reason is not null) throw new ImageRejectedException(Explain(reason, footprint, maxDecodeBytes));
+    }
+
     private static string Explain(string reason, DecodeFootprint? footprint, long maxDecodeBytes) => reason switch
     {
         SkipReasons.Empty => "The file is empty.",

@@ -41,6 +41,11 @@ public sealed class UploadBoundTests
         }
         Assert.Equal(2, decoder.Started); // the refused ones never reached the decoder
 
+        // A picture refused on its header is told so at once, not asked to come back later.
+        var tooLarge = await http.PostAsync($"/api/runs/{id}/predict", Upload(TestImages.PngDeclaring(3000, 3000)));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
+        Assert.Contains("at most 16 MB", Detail(await tooLarge.Content.ReadAsStringAsync()));
+
         decoder.Release();
         foreach (var response in await Task.WhenAll(admitted))
         {
@@ -118,6 +123,7 @@ public sealed class UploadBoundTests
 
     private static Dictionary<string, string?> Bound(int concurrent, int waiting, int waitSeconds) => new()
     {
+        ["Dashboard:MaxDecodeMegabytes"] = "16",
         ["Dashboard:ConcurrentDecodes"] = concurrent.ToString(),
         ["Dashboard:WaitingDecodes"] = waiting.ToString(),
         ["Dashboard:DecodeWaitSeconds"] = waitSeconds.ToString(),

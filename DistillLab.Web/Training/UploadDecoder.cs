@@ -32,6 +32,9 @@ public class UploadDecoder(IOptions<DashboardOptions> options)
     public async Task<ImageSet> DecodeAsync(byte[] bytes, int imageSize, ResizeMethod resize, CancellationToken cancellationToken = default)
     {
         var o = options.Value;
+        long limit = (long)o.MaxDecodeMegabytes << 20;
+        // A picture refused on its header alone is told so at once, whether or not the decodes are busy.
+        ImageDecoder.Check(bytes, limit);
         if (Interlocked.Increment(ref admitted) > o.ConcurrentDecodes + o.WaitingDecodes)
         {
             Interlocked.Decrement(ref admitted);
@@ -43,7 +46,6 @@ public class UploadDecoder(IOptions<DashboardOptions> options)
                 throw Busy($"The server is busy: no decode of an uploaded picture freed up within {o.DecodeWaitSeconds} s.");
             try
             {
-                long limit = (long)o.MaxDecodeMegabytes << 20;
                 return await Task.Run(() => DecodeAndReturnMemory(bytes, imageSize, resize, limit), CancellationToken.None);
             }
             finally { slots.Release(); }
