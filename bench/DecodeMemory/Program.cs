@@ -1,4 +1,5 @@
-// Peak resident memory of one decode through DistillLab's upload path (identify, decode to RGB, resize to 64 px),
+// Peak resident memory of one decode through DistillLab's upload path (identify, decode to RGB, resize to 64 px;
+// smooth, and for one case also the lab's TensorFlow-style resize),
 // per format and size, each in a fresh process: `dotnet run -c Release --project bench/DecodeMemory [folder]`.
 // Progressive JPEGs need jpegtran (Debian: libjpeg-turbo-progs); without it that case is skipped and said so.
 using System.Diagnostics;
@@ -9,9 +10,9 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
-if (args is ["--one", var path])
+if (args is ["--one", var path, var method])
 {
-    Console.WriteLine(PeakExtraBytes(path));
+    Console.WriteLine(PeakExtraBytes(path, Enum.Parse<ResizeMethod>(method)));
     return 0;
 }
 
@@ -19,9 +20,11 @@ var folder = args.FirstOrDefault() ?? Path.Combine(Path.GetTempPath(), "distilll
 Directory.CreateDirectory(folder);
 Console.WriteLine("case | pixels | file | peak above baseline | bytes per pixel");
 foreach (int side in new[] { 2000, 4000, 7000 })
-    foreach (var (name, file) in Cases(folder, side))
+    foreach (var (name, file, resize) in Cases(folder, side).SelectMany(c => side == 7000 && c.Name == "png rgb"
+                 ? new[] { (c.Name + " (lab resize)", c.File, ResizeMethod.Lab), (c.Name, c.File, ResizeMethod.Smooth) }
+                 : new[] { (c.Name, c.File, ResizeMethod.Smooth) }))
     {
-        long extra = RunChild(file);
+        long extra = RunChild(file, resize);
         long pixels = (long)side * side;
         Console.WriteLine($"{name} {side}x{side} | {pixels / 1e6:0.0} MP | {new FileInfo(file).Length / 1024} KB | {extra / (1 << 20)} MB | {extra / (double)pixels:0.00}");
     }
@@ -61,13 +64,14 @@ static IEnumerable<(string Name, string File)> Cases(string folder, int side)
     else Console.WriteLine("(no /usr/bin/jpegtran: progressive JPEG skipped)");
 }
 
-static long RunChild(string file)
+static long RunChild(string file, ResizeMethod resize)
 {
     var self = Environment.ProcessPath!;
     var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
     if (self.EndsWith("dotnet")) start.ArgumentList.Add(typeof(Program).Assembly.Location);
     start.ArgumentList.Add("--one");
     start.ArgumentList.Add(file);
+    start.ArgumentList.Add(resize.ToString());
     using var child = Process.Start(start)!;
     var output = child.StandardOutput.ReadToEnd();
     child.WaitForExit();
@@ -76,20 +80,20 @@ static long RunChild(string file)
 
 // Warm up on a small picture of the same format (code loaded, JIT done), reset the kernel's peak counter, then decode
 // the big one: what the peak rose above the resident set before it is what this one decode took.
-static long PeakExtraBytes(string path)
+static long PeakExtraBytes(string path, ResizeMethod resize)
 {
     bool png = path.Contains(".png");
     using (var small = new Image<Rgb24>(64, 64))
     using (var stream = new MemoryStream())
     {
         if (png) small.SaveAsPng(stream); else small.SaveAsJpeg(stream);
-        ImageDecoder.Decode(stream.ToArray(), 64, ResizeMethod.Smooth);
+        ImageDecoder.Decode(stream.ToArray(), 64, resize);
     }
     var bytes = File.ReadAllBytes(path);
     GC.Collect();
     File.WriteAllText("/proc/self/clear_refs", "5");
     long before = Status("VmRSS");
-    ImageDecoder.Decode(bytes, 64, ResizeMethod.Smooth);
+    ImageDecoder.Decode(bytes, 64, resize, maxDecodeBytes: long.MaxValue); // measuring what the limit is derived from
     return Status("VmHWM") - before;
 }
 
