@@ -25,7 +25,8 @@ internal static class ImageFileDecoder
     // ImageSharp's own parallelism would only oversubscribe the cores.
     // The pool is small on purpose: by default it may keep 1/8 of the machine's memory, and after 24 concurrent
     // 7000 x 7000 uploads it held ~2.7 GB for minutes (docs/benchmarks-dashboard.md). Beyond 32 MB, a picture's
-    // buffers are allocated for it and freed when it is disposed; photos under 1 MB use the shared ArrayPool anyway.
+    // buffers are allocated for it and freed when it is disposed; buffers of 1 MB or less (a 500 x 375 photo) come from
+    // the shared ArrayPool anyway.
     private static readonly Configuration configuration = new(new JpegConfigurationModule(), new PngConfigurationModule())
     {
         MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = 1024, MaximumPoolSizeMegabytes = 32 }),
