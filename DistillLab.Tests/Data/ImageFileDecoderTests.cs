@@ -126,4 +126,25 @@ public class ImageFileDecoderTests
     [Fact]
     public void ImageDeclaringMoreThanFiftyMegapixelsIsTooLargeAndNeverAllocated()
         => Assert.Equal(SkipReasons.TooLarge, Decode(TestImages.PngDeclaring(10_000, 6_000)).Reason);
+
+    [Fact]
+    public void ImageWhoseDecodeWouldPassTheMemoryLimitIsTooLargeBeforeDecoding()
+    {
+        // 3000 x 3000 is far under the pixel cap; its decode is estimated at ~28 MB. The file has no real pixel data,
+        // so only a refusal before decoding can answer too-large: a decode would come out corrupt or black.
+        var png = TestImages.PngDeclaring(3000, 3000);
+        var chw = new byte[3 * Plane];
+        Assert.Equal(SkipReasons.TooLarge, ImageFileDecoder.TryDecode(png, Size, chw, ResizeMethod.Smooth, 16L << 20, out var footprint));
+        Assert.Equal((3000, 3000), (footprint!.Width, footprint.Height));
+        Assert.InRange(footprint.Bytes, 27L << 20, 29L << 20);
+        Assert.NotEqual(SkipReasons.TooLarge, ImageFileDecoder.TryDecode(png, Size, chw, ResizeMethod.Smooth, 64L << 20, out _));
+    }
+
+    [Fact]
+    public void TheDefaultMemoryLimitKeepsEveryPngUnderThePixelCapAndOrdinaryPhotos()
+    {
+        Assert.Equal(256L << 20, ImageFileDecoder.DefaultMaxDecodeBytes);
+        Assert.True(DecodeMemory.Estimate(TestImages.PngDeclaring(7000, 7000), jpeg: false, 7000, 7000) < ImageFileDecoder.DefaultMaxDecodeBytes);
+        Assert.Null(Decode(TestImages.Jpeg(500, 375, new Rgb24(10, 20, 30))).Reason);
+    }
 }

@@ -22,10 +22,14 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     private readonly ILabEngine? engine;
     private readonly Dictionary<string, string?> settings;
     private readonly bool ownsDirectory;
+    private readonly Action<IServiceCollection>? replaceServices;
 
-    public DashboardHost(ILabEngine? engine = null, string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces services after the app's own registrations (e.g. a decoder that holds its slots).</param>
+    public DashboardHost(ILabEngine? engine = null, string? dataDirectory = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         this.engine = engine;
+        replaceServices = services;
         ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "distilllab-web-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(DataDirectory);
@@ -54,6 +58,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.AddProvider(Log));
         if (engine is not null)
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(engine)));
+        if (replaceServices is not null) builder.ConfigureServices(replaceServices);
     }
 
     public Uri BaseAddress

@@ -144,8 +144,12 @@ public static class RunsApi
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer);
         var bytes = buffer.ToArray();
-        // Inference is TorchSharp work: it runs on a pool thread, not on the request's.
-        try { return Results.Ok(await Task.Run(() => predictions.ForUpload(run, bytes))); }
+        try { return Results.Ok(await predictions.ForUploadAsync(run, bytes, http.HttpContext.RequestAborted)); }
+        catch (UploadsBusyException e)
+        {
+            http.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem(statusCode: 503, title: "Busy decoding uploads", detail: e.Message);
+        }
         catch (ImageRejectedException e) { return Results.Problem(statusCode: 400, title: "Not a usable picture", detail: e.Message); }
         catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "No models", detail: e.Message); }
     }

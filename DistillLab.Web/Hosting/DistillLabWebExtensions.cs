@@ -43,6 +43,7 @@ public static class DistillLabWebExtensions
         services.AddSingleton<RunEstimates>();
         services.AddSingleton<RunRequests>();
         services.AddSingleton<RunLabels>();
+        services.AddSingleton<UploadDecoder>();
         services.AddSingleton<PredictionService>();
         services.AddSingleton<DatasetCatalog>();
         services.AddOptions<DownloadSettings>().BindConfiguration(DownloadSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -37,7 +37,7 @@ public sealed record PredictionPage(string RunId, string Filter, int Matching, i
 public sealed record UploadPrediction(ModelAnswer Teacher, ModelAnswer StudentScratch, ModelAnswer StudentDistilled, string SeenAs);
 
 /// <summary>Test-set predictions stored with each finished run, and predictions for an uploaded picture.</summary>
-public sealed class PredictionService(RunStore store, RunArtifacts artifacts)
+public sealed class PredictionService(RunStore store, RunArtifacts artifacts, UploadDecoder decoder)
 {
     /// <summary>Up to <paramref name="count"/> stored test images matching the filter; a seed shuffles them.</summary>
     public PredictionPage ForRun(RunDetails run, PredictionFilter filter, int count, int? seed = null)
@@ -51,14 +51,19 @@ public sealed class PredictionService(RunStore store, RunArtifacts artifacts)
         return new PredictionPage(run.Id, PredictionFilters.Name(filter), matching.Length, all.Count, images);
     }
 
-    public UploadPrediction ForUpload(RunDetails run, byte[] bytes)
+    /// <summary>The three models' answers for an uploaded picture, decoded within the upload bound (<see cref="UploadDecoder"/>).</summary>
+    /// <exception cref="UploadsBusyException">Too many uploads are being decoded.</exception>
+    /// <exception cref="ImageRejectedException">Not a usable picture.</exception>
+    /// <exception cref="InvalidOperationException">The run has no saved models.</exception>
+    public async Task<UploadPrediction> ForUploadAsync(RunDetails run, byte[] bytes, CancellationToken cancellationToken = default)
     {
         if (run.ImageSize is not { } size || !artifacts.HasModels(run.Id))
             throw new InvalidOperationException($"Run '{run.Id}' has no saved models; only completed runs can predict.");
         // Resized as the run's training images were, or the models would see a picture unlike their data.
-        var image = ImageDecoder.Decode(bytes, size, run.Config.EffectiveResize());
+        var image = await decoder.DecodeAsync(bytes, size, run.Config.EffectiveResize(), cancellationToken);
         var classes = run.Data?.Classes ?? [];
-        var (teacher, scratch, distilled) = artifacts.PredictUpload(run.Id, image);
+        // Inference is TorchSharp work: it runs on a pool thread, not on the request's or the circuit's.
+        var (teacher, scratch, distilled) = await Task.Run(() => artifacts.PredictUpload(run.Id, image), CancellationToken.None);
         var seenAs = "data:image/png;base64," + Convert.ToBase64String(ImageDecoder.ToPng(image.Image(0), size));
         return new UploadPrediction(Answer(classes, teacher, null), Answer(classes, scratch, null), Answer(classes, distilled, null), seenAs);
     }

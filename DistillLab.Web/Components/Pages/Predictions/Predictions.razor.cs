@@ -74,11 +74,10 @@ public partial class Predictions
             using var buffer = new MemoryStream();
             await using (var stream = e.File.OpenReadStream(limit)) await stream.CopyToAsync(buffer);
             var bytes = buffer.ToArray();
-            var current = run;
-            // Inference is TorchSharp work: keep it off the circuit's thread.
-            upload = await Task.Run(() => PredictionService.ForUpload(current, bytes));
+            upload = await PredictionService.ForUploadAsync(run, bytes);
             uploadName = e.File.Name;
         }
+        catch (UploadsBusyException ex) { uploadError = ex.Message; }
         catch (ImageRejectedException ex) { uploadError = $"{e.File.Name}: {ex.Message}"; }
         catch (InvalidOperationException ex) { uploadError = ex.Message; }
         catch (IOException ex) { uploadError = $"{e.File.Name} could not be read: {ex.Message}"; }
