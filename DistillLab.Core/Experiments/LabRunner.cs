@@ -60,44 +60,35 @@ public sealed class LabRunner(LabEnvironment environment)
         StudentNet? scratch = null, distilled = null;
         var trainedOn = SavedModelCheck.Of(config, data);
         TrainingProvenance? teacherTrainedOn = trainedOn, scratchTrainedOn = trainedOn;
+
+        // A saved model is loaded and tested (and keeps its own record of what it was trained on); otherwise a fresh
+        // one is built from the run's seed, trained and tested.
+        (T, ModelResult, TrainingProvenance?) ReuseOrTrain<T>(string? savedPath, Func<string, T> load, Func<T> build, ModelRole role,
+            TrainingOptions trainingOptions) where T : nn.Module<Tensor, Tensor>
+        {
+            if (savedPath is { } saved)
+            {
+                var reused = load(saved);
+                reused.to(device);
+                return (reused, Test(trainer, reused, data, config, [], reused: true), ModelCheckpoint.ReadHeader(saved).TrainedOn);
+            }
+            Seed(config.Seed, device);
+            var model = build();
+            model.to(device);
+            var history = trainer.Fit(model, role, data.Train, data.Validation, trainingOptions);
+            return (model, Test(trainer, model, data, config, history, reused: false), trainedOn);
+        }
+
         try
         {
-            ModelResult teacherResult;
-            if (config.TeacherPath is { } path)
-            {
-                teacher = ModelCheckpoint.LoadTeacher(path);
-                teacherTrainedOn = ModelCheckpoint.ReadHeader(path).TrainedOn;
-                teacher.to(device);
-                teacherResult = Test(trainer, teacher, data, config, [], reused: true);
-            }
-            else
-            {
-                Seed(config.Seed, device);
-                teacher = new TeacherNet(new ModelSpec(ModelKind.Teacher, data.ImageSize, data.Channels, data.Classes.Count));
-                teacher.to(device);
-                var history = trainer.Fit(teacher, ModelRole.Teacher, data.Train, data.Validation, options);
-                teacherResult = Test(trainer, teacher, data, config, history, reused: false);
-            }
+            (teacher, var teacherResult, teacherTrainedOn) = ReuseOrTrain(config.TeacherPath, ModelCheckpoint.LoadTeacher,
+                () => new TeacherNet(new ModelSpec(ModelKind.Teacher, data.ImageSize, data.Channels, data.Classes.Count)), ModelRole.Teacher, options);
             onEvent(new PhaseCompleted(ModelRole.Teacher, teacherResult));
 
             // Both students start from the same seeded weights and see batches in the same order,
             // so the only difference between them is the teacher's guidance.
-            ModelResult scratchResult;
-            if (config.ScratchPath is { } scratchPath)
-            {
-                scratch = ModelCheckpoint.LoadStudent(scratchPath);
-                scratchTrainedOn = ModelCheckpoint.ReadHeader(scratchPath).TrainedOn;
-                scratch.to(device);
-                scratchResult = Test(trainer, scratch, data, config, [], reused: true);
-            }
-            else
-            {
-                Seed(config.Seed, device);
-                scratch = new StudentNet(studentSpec);
-                scratch.to(device);
-                var scratchHistory = trainer.Fit(scratch, ModelRole.StudentScratch, data.Train, data.Validation, studentOptions);
-                scratchResult = Test(trainer, scratch, data, config, scratchHistory, reused: false);
-            }
+            (scratch, var scratchResult, scratchTrainedOn) = ReuseOrTrain(config.ScratchPath, ModelCheckpoint.LoadStudent,
+                () => new StudentNet(studentSpec), ModelRole.StudentScratch, studentOptions);
             onEvent(new PhaseCompleted(ModelRole.StudentScratch, scratchResult));
 
             Seed(config.Seed, device);
