@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Reflection;
+using DistillLab.Core.Experiments;
 using DistillLab.Core.Runtime;
 using DistillLab.Tests.Core;
 using DistillLab.Web.Cli;
@@ -94,23 +96,23 @@ public sealed class DocumentedFiguresTests : IDisposable
     private static readonly (string Model, string Label)[] Labels =
         [("teacher", "teacher"), ("studentScratch", "student from scratch"), ("studentDistilled", "distilled student")];
 
-    /// <summary>The `lab` options that reproduce a stored report: every setting spelled out, none left to defaults.</summary>
+    /// <summary>The `lab` options that reproduce a stored report: every setting its config holds spelled out, none left
+    /// to defaults. Read through LabConfig's own [Setting]s, so a setting added later is passed too.</summary>
     private static IEnumerable<string> ArgsOf(JsonElement report)
     {
         var c = report.GetProperty("config");
-        string Num(string name) => c.GetProperty(name).GetRawText();
-        yield return "--data"; yield return c.GetProperty("data").GetString()!;
-        yield return "--image-size"; yield return Num("imageSize");
-        if (c.TryGetProperty("limit", out var limit) && limit.ValueKind == JsonValueKind.Number) { yield return "--limit"; yield return limit.GetRawText(); }
-        yield return "--teacher-epochs"; yield return Num("teacherEpochs");
-        yield return "--student-epochs"; yield return Num("studentEpochs");
-        yield return "--alpha"; yield return Num("alpha");
-        yield return "--temperature"; yield return Num("temperature");
-        if (c.GetProperty("scaleByTemperatureSquared").GetBoolean()) yield return "--t2";
-        yield return "--batch-size"; yield return Num("batchSize");
-        yield return "--lr"; yield return Num("learningRate");
-        yield return "--seed"; yield return Num("seed");
-        yield return "--device"; yield return c.GetProperty("device").GetString()!;
+        foreach (var property in typeof(LabConfig).GetProperties().Where(p => p.GetCustomAttribute<SettingAttribute>() is not null))
+        {
+            if (!c.TryGetProperty(JsonNamingPolicy.CamelCase.ConvertName(property.Name), out var value)) continue;
+            string option = LabOptions.OptionName(property.Name);
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.True: yield return option; break;
+                case JsonValueKind.False or JsonValueKind.Null: break;
+                case JsonValueKind.String: yield return option; yield return value.GetString()!; break;
+                default: yield return option; yield return value.GetRawText(); break;
+            }
+        }
     }
 
     private static double[] ValCurve(JsonElement model) =>

@@ -57,6 +57,22 @@ public sealed class BrowserSession : IAsyncDisposable
         await page.GetByLabel("Teacher epochs", new() { Exact = true }).FillAsync("8");
     }
 
+    /// <summary>Presses the Lab form's Start once it is enabled.</summary>
+    public static async Task StartRunAsync(IPage page)
+    {
+        var start = page.GetByRole(AriaRole.Button, new() { Name = "Start", Exact = true });
+        await Assertions.Expect(start).ToBeEnabledAsync();
+        await start.ClickAsync();
+    }
+
+    /// <summary>Types into a form's number or text field by its label (not the slider that may share it) and leaves it.</summary>
+    public static async Task FillFieldAsync(IPage page, string label, string value)
+    {
+        var field = page.GetByLabel(label, new() { Exact = true }).And(page.Locator("input:not([type=range])"));
+        await field.FillAsync(value);
+        await field.PressAsync("Tab");
+    }
+
     /// <summary>The whole page from its top: scrolled, the fixed app bar would be drawn across the middle of the picture.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

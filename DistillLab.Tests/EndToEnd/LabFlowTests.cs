@@ -26,11 +26,11 @@ public sealed class LabFlowTests
         await page.GetByLabel("Data source").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = data }).Or(page.GetByText(data)).First.ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "More settings" }).ClickAsync();
-        await Fill(page, "Image size (px)", "46");
-        await Fill(page, "Limit (images)", "60");
-        await Fill(page, "Teacher epochs", "1");
-        await Fill(page, "Student epochs", "1");
-        await Fill(page, "Batch size", "16");
+        await BrowserSession.FillFieldAsync(page, "Image size (px)", "46");
+        await BrowserSession.FillFieldAsync(page, "Limit (images)", "60");
+        await BrowserSession.FillFieldAsync(page, "Teacher epochs", "1");
+        await BrowserSession.FillFieldAsync(page, "Student epochs", "1");
+        await BrowserSession.FillFieldAsync(page, "Batch size", "16");
         await Assertions.Expect(page.GetByRole(AriaRole.Status, new() { Name = "Estimate" })).ToContainTextAsync("Estimated duration: about");
         await BrowserSession.ScreenshotAsync(page, "1-lab-form");
 
@@ -85,12 +85,5 @@ public sealed class LabFlowTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Compare selected" }).ClickAsync();
         var compared = page.GetByRole(AriaRole.Figure, new() { Name = "accuracy per epoch" });
         await Assertions.Expect(compared.Locator(".scatterlayer .trace")).ToHaveCountAsync(2);
-    }
-
-    private static async Task Fill(IPage page, string label, string value)
-    {
-        var field = page.GetByLabel(label, new() { Exact = true });
-        await field.FillAsync(value);
-        await field.PressAsync("Tab");
     }
 }

@@ -29,14 +29,14 @@ public sealed class LabTabTests
         var accuracy = page.GetByRole(AriaRole.Figure, new() { Name = "Accuracy", Exact = true });
 
         // A fresh run: all three models train, 6 series x 2 epochs on the accuracy chart.
-        await StartAsync(page);
+        await BrowserSession.StartRunAsync(page);
         await Expect(status).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
         await Expect(accuracy).ToHaveAttributeAsync("data-points", "12");
 
         // Move alpha and start again: the teacher and its whole history come from the first run at once. This is
         // where every open Lab page used to die ("gd.data must be an array" from extendTraces before newPlot).
         await SetAlphaAsync(page, "0.30");
-        await StartAsync(page);
+        await BrowserSession.StartRunAsync(page);
         await Expect(page.GetByText("Teacher and scratch student reused from run")).ToBeVisibleAsync();
         await Expect(status).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
         await Expect(accuracy).ToHaveAttributeAsync("data-points", "12");
@@ -48,12 +48,12 @@ public sealed class LabTabTests
         // Held in the distilled student: a retune reuses the teacher and the scratch student, so only it trains.
         engine.HoldAfterFirstEpochOf = ModelRole.StudentDistilled;
         await SetAlphaAsync(page, "0.40");
-        await StartAsync(page);
+        await BrowserSession.StartRunAsync(page);
         await engine.Held.Task.WaitAsync(Wait);
         await Expect(status).ToHaveTextAsync("running");
         var running = (await host.WaitForAsync(http, await NewestIdAsync(http), r => r.Status == RunStatus.Running)).Id;
         await SetAlphaAsync(page, "0.50");
-        await StartAsync(page);
+        await BrowserSession.StartRunAsync(page);
         await Expect(page.GetByText("queued (2nd in line)")).ToBeVisibleAsync();
         var queue = page.GetByRole(AriaRole.Region, new() { Name = "Queue" });
         await Expect(queue).ToContainTextAsync("2nd in line");
@@ -78,13 +78,6 @@ public sealed class LabTabTests
         await SetAlphaAsync(page, "1.5");
         await Expect(page.Locator("#alpha-message")).ToContainTextAsync("alpha must be a number between 0 and 1");
         health.AssertHealthy();
-    }
-
-    private static async Task StartAsync(IPage page)
-    {
-        var start = page.GetByRole(AriaRole.Button, new() { Name = "Start", Exact = true });
-        await Expect(start).ToBeEnabledAsync();
-        await start.ClickAsync();
     }
 
     private static async Task SetAlphaAsync(IPage page, string value)

@@ -34,13 +34,13 @@ public sealed class RetuneLoopTests
 
         // 1. A fresh run on 1,000 of the built-in pictures at 46 px: all three models train.
         await page.GetByRole(AriaRole.Button, new() { Name = "More settings" }).ClickAsync();
-        await Fill(page, "Image size (px)", "46");
-        await Fill(page, "Limit (images)", "1000");
-        await Fill(page, "Teacher epochs", "3");
-        await Fill(page, "Student epochs", "3");
+        await BrowserSession.FillFieldAsync(page, "Image size (px)", "46");
+        await BrowserSession.FillFieldAsync(page, "Limit (images)", "1000");
+        await BrowserSession.FillFieldAsync(page, "Teacher epochs", "3");
+        await BrowserSession.FillFieldAsync(page, "Student epochs", "3");
         await Expect(estimate).ToContainTextAsync("Estimated duration: about", new() { Timeout = 60_000 });
         await BrowserSession.ScreenshotAsync(page, "loop-1-settings");
-        await StartAsync(page);
+        await BrowserSession.StartRunAsync(page);
         await Expect(status).ToHaveTextAsync("completed", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
         var first = await NewestAsync(http);
         Assert.False(first.Teacher.Reused);
@@ -54,12 +54,12 @@ public sealed class RetuneLoopTests
         await alphaSlider.FocusAsync();
         for (int i = 0; i < 25; i++) await alphaSlider.PressAsync("ArrowRight");
         await Expect(page.GetByRole(AriaRole.Spinbutton, new() { Name = "Alpha", Exact = true })).ToHaveValueAsync("0.30");
-        await Fill(page, "Temperature", "2");
+        await BrowserSession.FillFieldAsync(page, "Temperature", "2");
         await Expect(estimate).ToContainTextAsync("teacher and scratch student reused", new() { Timeout = 60_000 });
         await BrowserSession.ScreenshotAsync(page, "loop-3-retuned");
 
         // 3. The retune: only the distilled student trains; a second tab joins while it runs and follows it.
-        await StartAsync(page);
+        await BrowserSession.StartRunAsync(page);
         await Expect(page.GetByText($"Teacher and scratch student reused from run {first.Id}")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         var second = await NewestAsync(http);
         Assert.NotEqual(first.Id, second.Id);
@@ -94,12 +94,12 @@ public sealed class RetuneLoopTests
         await Expect(page.GetByRole(AriaRole.Spinbutton, new() { Name = "Alpha", Exact = true })).ToHaveValueAsync("0.30");
         await Expect(page.GetByRole(AriaRole.Spinbutton, new() { Name = "Temperature", Exact = true })).ToHaveValueAsync("2");
         // A long run (a new teacher of 1,000 epochs) and one more queued behind it.
-        await Fill(page, "Teacher epochs", "1000");
-        await StartAsync(page);
+        await BrowserSession.FillFieldAsync(page, "Teacher epochs", "1000");
+        await BrowserSession.StartRunAsync(page);
         await Expect(status).ToHaveTextAsync("running", new() { Timeout = 60_000 });
         var running = await NewestAsync(http);
-        await Fill(page, "Alpha", "0.5");
-        await StartAsync(page);
+        await BrowserSession.FillFieldAsync(page, "Alpha", "0.5");
+        await BrowserSession.StartRunAsync(page);
         await Expect(page.GetByText("queued (2nd in line)")).ToBeVisibleAsync();
         var queued = await NewestAsync(http);
         Assert.NotEqual(running.Id, queued.Id);
@@ -117,30 +117,15 @@ public sealed class RetuneLoopTests
         await BrowserSession.ScreenshotAsync(page, "loop-7-cancelled");
 
         // 7. The tab is still alive: the retune's settings again reuse the first run's models and complete.
-        await Fill(page, "Teacher epochs", "3");
-        await Fill(page, "Alpha", "0.7");
-        await StartAsync(page);
+        await BrowserSession.FillFieldAsync(page, "Teacher epochs", "3");
+        await BrowserSession.FillFieldAsync(page, "Alpha", "0.7");
+        await BrowserSession.StartRunAsync(page);
         await Expect(page.GetByText($"Teacher and scratch student reused from run {first.Id}")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(status).ToHaveTextAsync("completed", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
         await Expect(accuracy).ToHaveAttributeAsync("data-points", "18");
         await BrowserSession.ScreenshotAsync(page, "loop-8-alive");
 
         health.AssertHealthy();
-    }
-
-    private static async Task StartAsync(IPage page)
-    {
-        var start = page.GetByRole(AriaRole.Button, new() { Name = "Start", Exact = true });
-        await Expect(start).ToBeEnabledAsync();
-        await start.ClickAsync();
-    }
-
-    private static async Task Fill(IPage page, string label, string value)
-    {
-        // The number field (a slider may share its label).
-        var field = page.GetByLabel(label, new() { Exact = true }).And(page.Locator("input:not([type=range])"));
-        await field.FillAsync(value);
-        await field.PressAsync("Tab");
     }
 
     private static async Task<RunDetails> NewestAsync(HttpClient http)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Training;
 
@@ -17,7 +16,7 @@ public sealed record ModelKey(ModelRole Role, LabConfig Shape)
         {
             Data = config.Data.Trim(), TeacherPath = null, ScratchPath = null, AllowForeignTeacher = false,
             // Spelled out, so "lab" and the petimages default (null) are one key; the drawn set resizes nothing.
-            Resize = config.Data.Trim() == "synthetic" ? null : ResizeMethods.Name(config.EffectiveResize()),
+            Resize = SavedModelCheck.ResizeName(config),
             Split = config.Split ?? "seeded",
         };
         return role switch
