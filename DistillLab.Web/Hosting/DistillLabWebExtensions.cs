@@ -64,10 +64,10 @@ public static class DistillLabWebExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(mud =>
         {
-            // Bottom right, a few at a time and short-lived: during a quick retune they stacked over the status and
-            // charts (top right), and bottom left would cover Start.
+            // Bottom right and short-lived: during a quick retune they stacked over the status and charts (top right),
+            // and bottom left would cover Start. No lower cap on how many show: a capped message waits its turn, and
+            // "queued (2nd in line)" must answer the click that caused it at once.
             mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
-            mud.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
             mud.SnackbarConfiguration.VisibleStateDuration = 4000;
         });
         return builder;
