@@ -1,7 +1,7 @@
 using DistillLab.Web.Cli;
 using DistillLab.Web.Hosting;
 using DistillLab.Web.Settings;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 
 // `lab ...` runs the experiment headless and `bench ...` the training benchmark; anything else starts the dashboard.
 if (args is ["lab", ..])

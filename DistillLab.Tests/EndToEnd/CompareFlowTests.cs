@@ -1,6 +1,6 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Tests.Web;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static DistillLab.Tests.Web.CompareRuns;

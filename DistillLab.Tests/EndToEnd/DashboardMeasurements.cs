@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DistillLab.Tests.Web;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using Xunit.Abstractions;

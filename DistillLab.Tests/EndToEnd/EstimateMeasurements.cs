@@ -1,7 +1,8 @@
 using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Tests.Web;
-using DistillLab.Web.Training;
+using DistillLab.Web.Estimates;
+using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

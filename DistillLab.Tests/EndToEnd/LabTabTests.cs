@@ -1,6 +1,6 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Tests.Web;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 using DistillLab.Core.Training;

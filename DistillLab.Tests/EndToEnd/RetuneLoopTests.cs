@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DistillLab.Tests.Web;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using DistillLab.Core.Experiments;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;

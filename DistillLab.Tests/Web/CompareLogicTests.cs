@@ -1,7 +1,6 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Components.Pages.Compare;
 using DistillLab.Web.Components.Widgets;
-using DistillLab.Web.Training;
 using static DistillLab.Tests.Web.CompareRuns;
 using DistillLab.Core.Training;
 

@@ -1,7 +1,7 @@
 using Bunit;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Components.Pages.Compare;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;

@@ -1,5 +1,5 @@
 using DistillLab.Core.Experiments;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;

@@ -1,7 +1,7 @@
 using Bunit;
 using DistillLab.Core.Experiments;
-using DistillLab.Web.Components.Widgets;
-using DistillLab.Web.Training;
+using DistillLab.Web.Components.Pages.Lab;
+using DistillLab.Web.Runs;
 using MudBlazor;
 using DistillLab.Core.Training;
 

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using DistillLab.Web.Hosting;
+using DistillLab.Web.Runs;
 using DistillLab.Web.Training;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,7 +1,7 @@
 using Bunit;
 using DistillLab.Core.Download;
 using DistillLab.Tests.Download;
-using DistillLab.Web.Components.Widgets;
+using DistillLab.Web.Components.Pages.Lab;
 using MudBlazor;
 
 namespace DistillLab.Tests.Web;

@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using Bunit;
 using DistillLab.Core.Experiments;
-using DistillLab.Web.Components.Widgets;
-using DistillLab.Web.Training;
+using DistillLab.Web.Components.Pages.Lab;
+using DistillLab.Web.Estimates;
+using DistillLab.Web.Runs;
 using MudBlazor;
 using DistillLab.Core.Training;
 

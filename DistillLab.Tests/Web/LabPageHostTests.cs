@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 
 namespace DistillLab.Tests.Web;
 

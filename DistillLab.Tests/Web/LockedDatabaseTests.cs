@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Settings;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using DistillLab.Core.Training;

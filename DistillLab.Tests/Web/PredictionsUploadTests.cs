@@ -4,7 +4,7 @@ using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
 using DistillLab.Tests.Data;
 using DistillLab.Web.Settings;
-using DistillLab.Web.Training;
+using DistillLab.Web.Predictions;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

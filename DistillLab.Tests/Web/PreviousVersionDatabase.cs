@@ -1,7 +1,8 @@
 using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Inference;
-using DistillLab.Web.Training;
+using DistillLab.Web.Hosting;
+using DistillLab.Web.Runs;
 using Microsoft.Data.Sqlite;
 using DistillLab.Core.Training;
 

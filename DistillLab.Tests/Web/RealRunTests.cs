@@ -3,7 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DistillLab.Core.Experiments;
-using DistillLab.Web.Training;
+using DistillLab.Web.Predictions;
+using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.SignalR.Client;
 using DistillLab.Core.Training;
 

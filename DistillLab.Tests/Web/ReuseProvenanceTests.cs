@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Models;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using DistillLab.Core.Training;

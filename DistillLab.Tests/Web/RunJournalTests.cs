@@ -1,5 +1,5 @@
 using DistillLab.Web.Settings;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using DistillLab.Web.Settings;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.Extensions.Options;
 
 namespace DistillLab.Tests.Web;

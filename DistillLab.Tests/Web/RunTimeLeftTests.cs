@@ -1,5 +1,6 @@
 using DistillLab.Core.Experiments;
-using DistillLab.Web.Training;
+using DistillLab.Web.Estimates;
+using DistillLab.Web.Runs;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Tests.Web;

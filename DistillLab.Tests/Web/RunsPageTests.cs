@@ -1,7 +1,7 @@
 using Bunit;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Components.Pages.Runs;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using MudBlazor;
 using static DistillLab.Tests.Web.CompareRuns;
 

@@ -1,6 +1,6 @@
 using DistillLab.Web.Hosting;
 using DistillLab.Web.Settings;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Tests.Data;
 using DistillLab.Web.Settings;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp.PixelFormats;
 

@@ -1,4 +1,4 @@
-using DistillLab.Web.Training;
+using DistillLab.Web.Datasets;
 
 namespace DistillLab.Web.Api;
 

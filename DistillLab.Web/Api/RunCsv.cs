@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using DistillLab.Core.Experiments;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Api;

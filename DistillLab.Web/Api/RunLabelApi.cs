@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 
 namespace DistillLab.Web.Api;
 

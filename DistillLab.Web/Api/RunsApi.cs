@@ -2,7 +2,10 @@ using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Inference;
 using DistillLab.Web.Settings;
-using DistillLab.Web.Training;
+using DistillLab.Web.Datasets;
+using DistillLab.Web.Hosting;
+using DistillLab.Web.Predictions;
+using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 

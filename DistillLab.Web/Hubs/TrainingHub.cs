@@ -1,4 +1,4 @@
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.SignalR;
 using DistillLab.Core.Training;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using DistillLab.Core.Training;
 using DistillLab.Core.Data;
 using DistillLab.Core;
+using DistillLab.Web.Runs;
 
 namespace DistillLab.Web.Training;
 

@@ -1,4 +1,4 @@
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 
 namespace DistillLab.Web.Components.Pages.Compare;
 

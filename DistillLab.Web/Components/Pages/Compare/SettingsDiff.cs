@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using DistillLab.Core.Experiments;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 
 namespace DistillLab.Web.Components.Pages.Compare;
 

@@ -1,6 +1,5 @@
 using DistillLab.Core.Experiments;
-using DistillLab.Web.Components.Widgets;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Components.Pages.Lab;

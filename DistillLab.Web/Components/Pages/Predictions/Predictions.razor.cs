@@ -1,6 +1,7 @@
 using DistillLab.Core.Inference;
 using DistillLab.Web.Settings;
-using DistillLab.Web.Training;
+using DistillLab.Web.Predictions;
+using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;

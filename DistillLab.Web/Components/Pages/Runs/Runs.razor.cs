@@ -1,6 +1,5 @@
 using DistillLab.Web.Components.Pages.Compare;
-using DistillLab.Web.Components.Widgets;
-using DistillLab.Web.Training;
+using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 

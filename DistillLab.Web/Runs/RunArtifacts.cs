@@ -1,0 +1,128 @@
+using DistillLab.Core;
+using System.Diagnostics;
+using DistillLab.Core.Data;
+using DistillLab.Core.Experiments;
+using DistillLab.Core.Inference;
+using DistillLab.Core.Models;
+using DistillLab.Web.Settings;
+using Microsoft.Extensions.Options;
+using static TorchSharp.torch;
+using DistillLab.Core.Training;
+
+namespace DistillLab.Web.Runs;
+
+/// <summary>Files of a finished run beside the database: data/runs/&lt;id&gt;/ holds the three trained models
+/// and the first test images (raw uint8 NCHW), so the Predictions page works after a restart without reloading data.</summary>
+public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardOptions> dashboard, RunJournal journal)
+{
+    private readonly Lock modelGate = new();
+    private (string RunId, TeacherNet Teacher, StudentNet Scratch, StudentNet Distilled)? loaded;
+
+    public string RunDirectory(string runId) => Path.Combine(data.Value.FullDirectory, "runs", runId);
+    public string ModelPath(string runId, ModelRole role) => Path.Combine(RunDirectory(runId), ModelRoles.Key(role) + ".pt");
+    private string TestImagesPath(string runId) => Path.Combine(RunDirectory(runId), "test-images.u8");
+
+    /// <summary>Saves the models and the stored test images, predicts those images with all three models,
+    /// and measures each model's file size and single-image inference time.</summary>
+    public (ModelView Teacher, ModelView Scratch, ModelView Distilled) Save(string runId, LabOutcome outcome, ModelView teacher, ModelView scratch, ModelView distilled)
+    {
+        Directory.CreateDirectory(RunDirectory(runId));
+        var models = new (ModelRole Role, nn.Module<Tensor, Tensor> Model, ModelSpec Spec)[]
+        {
+            (ModelRole.Teacher, outcome.Teacher, outcome.Teacher.Spec),
+            (ModelRole.StudentScratch, outcome.StudentScratch, outcome.StudentScratch.Spec),
+            (ModelRole.StudentDistilled, outcome.StudentDistilled, outcome.StudentDistilled.Spec),
+        };
+        // Each file says what its model was trained on, so a later run that reuses it passes LabRunner's check.
+        foreach (var (role, model, spec) in models) ModelCheckpoint.Save(model, spec, ModelPath(runId, role), outcome.TrainedOnFor(role));
+
+        var test = outcome.Data.Test;
+        int keep = Math.Min(test.Count, dashboard.Value.StoredTestImages);
+        var stored = test.Select(Enumerable.Range(0, keep).ToArray());
+        WriteAtomically(TestImagesPath(runId), stored);
+        var device = ParameterDevice(outcome.Teacher);
+        var predictions = models.Select(m => Predictor.Predict(m.Model, stored, device)).ToArray();
+        journal.Write(s => s.SavePredictions(runId, stored.Labels, predictions[0], predictions[1], predictions[2]));
+
+        ModelView Measure(ModelView view, int i) => view with
+        {
+            ModelBytes = new FileInfo(ModelPath(runId, models[i].Role)).Length,
+            InferenceMillisecondsPerImage = MillisecondsPerImage(models[i].Model, stored, device),
+        };
+        return (Measure(teacher, 0), Measure(scratch, 1), Measure(distilled, 2));
+    }
+
+    private static Device ParameterDevice(nn.Module<Tensor, Tensor> model) => model.parameters().First().device;
+
+    /// <summary>Batch-1 inference, as the lab evaluates the test set: median of up to 50 images after five warm-up passes.</summary>
+    private static double MillisecondsPerImage(nn.Module<Tensor, Tensor> model, ImageSet images, Device device)
+    {
+        int n = Math.Min(50, images.Count);
+        if (n == 0) return 0;
+        var one = images.Select([0]);
+        for (int i = 0; i < 5; i++) Predictor.Predict(model, one, device, 1);
+        var times = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            var image = images.Select([i]);
+            var watch = Stopwatch.StartNew();
+            Predictor.Predict(model, image, device, 1);
+            times[i] = watch.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[n / 2];
+    }
+
+    private static void WriteAtomically(string path, ImageSet images) => AtomicFile.Write(path, file =>
+    {
+        for (int i = 0; i < images.Count; i++) file.Write(images.Image(i));
+    });
+
+    /// <summary>A stored test image as PNG, or null when the run has no such image.</summary>
+    public byte[]? Thumbnail(string runId, int index, int imageSize)
+    {
+        var path = TestImagesPath(runId);
+        int bytes = 3 * imageSize * imageSize;
+        if (index < 0 || !File.Exists(path) || ((long)index + 1) * bytes > new FileInfo(path).Length) return null; // long before +1: int.MaxValue + 1 overflowed
+        using var file = File.OpenRead(path);
+        file.Position = (long)index * bytes;
+        var chw = new byte[bytes];
+        file.ReadExactly(chw);
+        return ImageDecoder.ToPng(chw, imageSize);
+    }
+
+    public bool HasModels(string runId) => ModelRoles.All.All(r => File.Exists(ModelPath(runId, r)));
+
+    /// <summary>The three models' predictions for one uploaded picture. Models of the last asked run stay loaded.</summary>
+    public (Prediction Teacher, Prediction Scratch, Prediction Distilled) PredictUpload(string runId, ImageSet image)
+    {
+        lock (modelGate)
+        {
+            if (loaded?.RunId != runId)
+            {
+                Unload();
+                loaded = (runId, ModelCheckpoint.LoadTeacher(ModelPath(runId, ModelRole.Teacher)),
+                    ModelCheckpoint.LoadStudent(ModelPath(runId, ModelRole.StudentScratch)),
+                    ModelCheckpoint.LoadStudent(ModelPath(runId, ModelRole.StudentDistilled)));
+            }
+            var (_, teacher, scratch, distilled) = loaded.Value;
+            return (Predictor.Predict(teacher, image)[0], Predictor.Predict(scratch, image)[0], Predictor.Predict(distilled, image)[0]);
+        }
+    }
+
+    private void Unload()
+    {
+        if (loaded is not { } models) return;
+        models.Teacher.Dispose();
+        models.Scratch.Dispose();
+        models.Distilled.Dispose();
+        loaded = null;
+    }
+
+    public void Delete(string runId)
+    {
+        lock (modelGate) if (loaded?.RunId == runId) Unload();
+        var directory = RunDirectory(runId);
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using DistillLab.Core.Experiments;
+using DistillLab.Core.Training;
+
+namespace DistillLab.Web.Runs;
+
+/// <summary>The live state of queued and running runs (in memory, mutated by the training thread),
+/// in front of the SQLite history for everything else. Snapshots are immutable <see cref="RunDetails"/>.</summary>
+public sealed class RunRegistry(RunStore store, RunJournal journal)
+{
+    private readonly ConcurrentDictionary<string, LiveRun> active = new();
+
+    public RunStore Store => store;
+
+    public RunDetails? Get(string id)
+    {
+        if (active.TryGetValue(id, out var live)) return live.Snapshot(QueuePosition(id));
+        return store.Load(id);
+    }
+
+    /// <summary>The run the Lab page shows: the running one, else the oldest queued, else the newest stored.</summary>
+    public RunDetails? Current()
+    {
+        // A finished run whose end is still waiting for the database stays here too, but is not current.
+        var live = active.Values.Where(r => r.IsRunning || r.IsWaiting).OrderByDescending(r => r.IsRunning).ThenBy(r => r.CreatedAt).FirstOrDefault();
+        if (live is not null) return Get(live.Id);
+        var newest = store.List().FirstOrDefault();
+        return newest is null ? null : store.Load(newest.Id);
+    }
+
+    public IReadOnlyList<RunDetails> List()
+    {
+        var stored = store.List();
+        return stored.Select(r => active.TryGetValue(r.Id, out var live) ? live.Snapshot(QueuePosition(r.Id)) : r).ToList();
+    }
+
+    /// <summary>The runs waiting for their turn, first to start first, each with its QueuePosition.</summary>
+    public IReadOnlyList<RunDetails> Queue() =>
+        active.Values.Where(r => r.IsWaiting).OrderBy(r => r.CreatedAt).Select((r, at) => r.Snapshot(at + 1)).ToList();
+
+    /// <summary>Where a waiting run stands counting the one that trains: 1 = next to train when nothing runs,
+    /// 2 = first in the queue behind a running run, and so on; null when it is not waiting.</summary>
+    public int? PlaceInLine(string id) =>
+        QueuePosition(id) is { } position ? position + (active.Values.Any(r => r.IsRunning) ? 1 : 0) : null;
+
+    /// <summary>Runs accepted and not yet training, cancelled ones excluded: what the queue's capacity bounds.</summary>
+    public int WaitingCount => active.Values.Count(r => r.IsWaiting);
+
+    public int? QueuePosition(string id)
+    {
+        var queued = active.Values.Where(r => r.IsWaiting).OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList();
+        int at = queued.IndexOf(id);
+        return at < 0 ? null : at + 1;
+    }
+
+    internal LiveRun Add(RunDetails run, string teacherKey, string scratchKey)
+    {
+        store.Insert(run, teacherKey, scratchKey);
+        var live = new LiveRun(run);
+        active[run.Id] = live;
+        return live;
+    }
+
+    internal LiveRun? Live(string id) => active.TryGetValue(id, out var live) ? live : null;
+
+    /// <summary>Stores the run's end state and then lets it go from memory; while the database is busy the run stays
+    /// here, so every page and API answer shows its true state until the write lands.</summary>
+    internal void Finish(LiveRun live) =>
+        journal.Write(s => s.Update(live.Snapshot(null)), () => active.TryRemove(live.Id, out _), stopOnFailure: false);
+
+    /// <summary>Writes for the training side, in order, through the journal (see <see cref="RunJournal"/>).</summary>
+    internal void Record(Action<RunStore> write) => journal.Write(write);
+
+    public bool IsActive(string id) => active.ContainsKey(id);
+
+    /// <summary>Stores a run's name and notes, also in the live state of an active run; false for an unknown id.</summary>
+    public bool SetLabel(string id, string? name, string? notes)
+    {
+        if (!store.SetLabel(id, name, notes)) return false;
+        Live(id)?.Update(s => s with { Name = name, Notes = notes });
+        return true;
+    }
+
+    /// <summary>True while any run is queued or training.</summary>
+    public bool HasActiveRuns => !active.IsEmpty;
+}

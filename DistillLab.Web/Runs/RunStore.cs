@@ -1,0 +1,258 @@
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+using DistillLab.Core.Experiments;
+using DistillLab.Core.Inference;
+using DistillLab.Web.Settings;
+using DistillLab.Web.Hosting;
+using DistillLab.Web.Runs.RunHistory;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using DistillLab.Core.Training;
+
+namespace DistillLab.Web.Runs;
+
+/// <summary>Run history in SQLite (data folder, distilllab.db) through EF Core: runs, their epoch metrics, results and
+/// test predictions. The schema is RunHistoryDb's; RunHistorySchema upgrades an older file on start.</summary>
+/// <remarks>A busy or locked database surfaces as <see cref="SqliteException"/> (code 5 or 6), never wrapped in EF's
+/// DbUpdateException: RunJournal retries exactly those.</remarks>
+public sealed class RunStore
+{
+    private readonly string connectionString;
+    private readonly DbContextOptions<RunHistoryDb> options;
+
+    public RunStore(IOptions<DataOptions> data)
+    {
+        DatabasePath = Path.Combine(data.Value.FullDirectory, "distilllab.db");
+        // A locked database answers within 5 s (the default 30 s held the training thread); RunJournal retries writes.
+        connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = true, DefaultTimeout = 5 }.ToString();
+        options = RunHistoryDb.Sqlite(connectionString);
+        try
+        {
+            Directory.CreateDirectory(data.Value.FullDirectory);
+            using var db = Open();
+            RunHistorySchema.Upgrade(db);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new DataFolderException(data.Value.FullDirectory, e);
+        }
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>True when a write could start right now; never waits for another connection's lock.</summary>
+    /// <remarks>Plain SQLite on purpose: EF Core cannot ask for the write lock without waiting for it, and neither can a
+    /// SqliteCommand (Microsoft.Data.Sqlite retries a busy statement until its timeout, and a timeout of 0 means
+    /// forever). sqlite3_exec answers SQLITE_BUSY at once.</remarks>
+    public bool IsFreeToWrite()
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = false };
+        try
+        {
+            using var connection = new SqliteConnection(builder.ToString());
+            connection.Open();
+            return SQLitePCL.raw.sqlite3_exec(connection.Handle, "BEGIN IMMEDIATE; ROLLBACK;") == SQLitePCL.raw.SQLITE_OK;
+        }
+        catch (SqliteException) { return false; }
+    }
+
+    private RunHistoryDb Open() => new(options);
+
+    /// <summary>Runs <paramref name="write"/> and saves what it added, with SQLite's own error for a busy or locked file.</summary>
+    private void Save(Action<RunHistoryDb> write)
+    {
+        using var db = Open();
+        db.ChangeTracker.AutoDetectChangesEnabled = false; // rows are only added, never edited after tracking
+        write(db);
+        SaveChanges(db);
+    }
+
+    private static void SaveChanges(RunHistoryDb db)
+    {
+        try { db.SaveChanges(); }
+        catch (DbUpdateException e) when (e.InnerException is SqliteException sqlite)
+        {
+            ExceptionDispatchInfo.Throw(sqlite);
+        }
+    }
+
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonDefaults.Options);
+    private static T? FromJson<T>(string? value) => value is null ? default : JsonSerializer.Deserialize<T>(value, JsonDefaults.Options);
+
+    /// <param name="teacherKey">What shaped its teacher (RunRequests.TeacherKey): later runs with this key may reuse it.</param>
+    /// <param name="scratchKey">The same for its scratch student (RunRequests.ScratchKey); null: never reused.</param>
+    public void Insert(RunDetails run, string teacherKey, string? scratchKey = null) => Save(db => db.Runs.Add(new RunRow
+    {
+        Id = run.Id, Status = run.Status, Created = run.CreatedAt, Config = Json(run.Config), ReuseTeacher = run.ReuseTeacher,
+        TeacherKey = teacherKey, ScratchKey = scratchKey, Name = run.Name, Notes = run.Notes,
+    }));
+
+    /// <summary>Replaces a run's name and notes (null clears); false for an unknown id.</summary>
+    public bool SetLabel(string id, string? name, string? notes)
+    {
+        using var db = Open();
+        return db.Runs.Where(r => r.Id == id).ExecuteUpdate(set => set.SetProperty(r => r.Name, name).SetProperty(r => r.Notes, notes)) > 0;
+    }
+
+    /// <summary>Writes everything but the epochs (which are appended as they complete).</summary>
+    public void Update(RunDetails run)
+    {
+        string results = Json(new StoredResults(Strip(run.Teacher), Strip(run.StudentScratch), Strip(run.StudentDistilled)));
+        string? data = run.Data is null ? null : Json(run.Data);
+        using var db = Open();
+        db.Runs.Where(r => r.Id == run.Id).ExecuteUpdate(set => set
+            .SetProperty(r => r.Status, run.Status)
+            .SetProperty(r => r.Started, run.StartedAt)
+            .SetProperty(r => r.Finished, run.FinishedAt)
+            .SetProperty(r => r.TeacherFrom, run.TeacherReusedFrom)
+            .SetProperty(r => r.Error, run.Error)
+            .SetProperty(r => r.ImageSize, run.ImageSize)
+            .SetProperty(r => r.Device, run.Device)
+            .SetProperty(r => r.Data, data)
+            .SetProperty(r => r.Results, results)
+            .SetProperty(r => r.TotalSeconds, run.TotalSeconds));
+    }
+
+    private static ModelView Strip(ModelView view) => view with { History = [] };
+
+    private sealed record StoredResults(ModelView Teacher, ModelView StudentScratch, ModelView StudentDistilled);
+
+    /// <summary>Stores one epoch's metrics, replacing any stored for the same run, model and epoch.</summary>
+    public void AddEpoch(string runId, ModelRole model, EpochMetrics metrics)
+    {
+        string json = Json(metrics);
+        using var db = Open();
+        using var transaction = db.Database.BeginTransaction();
+        bool replaced = db.Epochs.Where(e => e.RunId == runId && e.Model == model && e.Epoch == metrics.Epoch)
+            .ExecuteUpdate(set => set.SetProperty(e => e.Metrics, json)) > 0;
+        if (!replaced)
+        {
+            db.Epochs.Add(new EpochRow { RunId = runId, Model = model, Epoch = metrics.Epoch, Metrics = json });
+            SaveChanges(db);
+        }
+        transaction.Commit();
+    }
+
+    /// <summary>Runs left queued or running by a server that stopped: they can never finish now.</summary>
+    public int MarkInterrupted()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var db = Open();
+        return db.Runs.Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).ExecuteUpdate(set => set
+            .SetProperty(r => r.Status, RunStatus.Interrupted)
+            .SetProperty(r => r.Finished, now)
+            .SetProperty(r => r.Error, "The server stopped while this run was queued or training."));
+    }
+
+    public RunDetails? Load(string id)
+    {
+        using var db = Open();
+        if (db.Runs.AsNoTracking().SingleOrDefault(r => r.Id == id) is not { } row) return null;
+        var run = ToDetails(row);
+        var histories = db.Epochs.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Epoch).AsEnumerable()
+            .GroupBy(e => e.Model)
+            .ToDictionary(g => g.Key, g => g.Select(e => FromJson<EpochMetrics>(e.Metrics)!).ToList());
+        List<EpochMetrics> History(ModelRole role) => histories.TryGetValue(role, out var h) ? h : [];
+        return run with
+        {
+            Teacher = run.Teacher with { History = History(ModelRole.Teacher) },
+            StudentScratch = run.StudentScratch with { History = History(ModelRole.StudentScratch) },
+            StudentDistilled = run.StudentDistilled with { History = History(ModelRole.StudentDistilled) },
+        };
+    }
+
+    private static RunDetails ToDetails(RunRow row)
+    {
+        // The hand-written store wrote '' for some missing text; it still means none.
+        static string? Text(string? s) => string.IsNullOrEmpty(s) ? null : s;
+        var results = FromJson<StoredResults>(Text(row.Results));
+        var empty = ModelView.Empty;
+        // Runs stored before models carried ReusedFrom have it only in teacher_from.
+        var teacher = results?.Teacher ?? empty;
+        if (teacher.Reused && teacher.ReusedFrom is null) teacher = teacher with { ReusedFrom = Text(row.TeacherFrom) };
+        return new RunDetails(
+            Id: row.Id,
+            Status: row.Status,
+            Config: FromJson<LabConfig>(row.Config)!,
+            ReuseTeacher: row.ReuseTeacher,
+            CreatedAt: row.Created)
+        {
+            StartedAt = row.Started,
+            FinishedAt = row.Finished,
+            Error = Text(row.Error),
+            TeacherReusedFrom = Text(row.TeacherFrom),
+            ImageSize = row.ImageSize,
+            Device = Text(row.Device),
+            Data = FromJson<DataSummary>(Text(row.Data)),
+            Teacher = teacher,
+            StudentScratch = results?.StudentScratch ?? empty,
+            StudentDistilled = results?.StudentDistilled ?? empty,
+            TotalSeconds = row.TotalSeconds,
+            Name = Text(row.Name),
+            Notes = Text(row.Notes),
+        };
+    }
+
+    /// <summary>Every run, newest first, without epoch histories.</summary>
+    public List<RunDetails> List()
+    {
+        using var db = Open();
+        return db.Runs.AsNoTracking().OrderByDescending(r => r.Created).AsEnumerable().Select(ToDetails).ToList();
+    }
+
+    /// <summary>Completed runs, newest first, whose teacher or scratch student (<paramref name="role"/>) a run with this key can reuse.</summary>
+    public List<string> FindSources(ModelRole role, string key)
+    {
+        using var db = Open();
+        var completed = db.Runs.Where(r => r.Status == RunStatus.Completed);
+        var matching = role switch
+        {
+            ModelRole.Teacher => completed.Where(r => r.TeacherKey == key),
+            ModelRole.StudentScratch => completed.Where(r => r.ScratchKey == key),
+            _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Only the teacher and the scratch student can be reused."),
+        };
+        return matching.OrderByDescending(r => r.Finished).Select(r => r.Id).ToList();
+    }
+
+    /// <summary>Stores a run's test predictions, replacing any it had.</summary>
+    public void SavePredictions(string runId, IReadOnlyList<int> truth, Prediction[] teacher, Prediction[] scratch, Prediction[] distilled)
+    {
+        using var db = Open();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        using var transaction = db.Database.BeginTransaction();
+        db.Predictions.Where(p => p.RunId == runId).ExecuteDelete();
+        db.Predictions.AddRange(Enumerable.Range(0, truth.Count).Select(i => new PredictionRow
+        {
+            RunId = runId, Index = i, Truth = truth[i],
+            Teacher = teacher[i].Label, TeacherConfidence = teacher[i].Confidence,
+            Scratch = scratch[i].Label, ScratchConfidence = scratch[i].Confidence,
+            Distilled = distilled[i].Label, DistilledConfidence = distilled[i].Confidence,
+        }));
+        SaveChanges(db);
+        transaction.Commit();
+    }
+
+    public List<StoredPrediction> LoadPredictions(string runId)
+    {
+        using var db = Open();
+        return db.Predictions.AsNoTracking().Where(p => p.RunId == runId).OrderBy(p => p.Index).AsEnumerable()
+            .Select(p => new StoredPrediction(p.Index, p.Truth, new Prediction(p.Teacher, p.TeacherConfidence),
+                new Prediction(p.Scratch, p.ScratchConfidence), new Prediction(p.Distilled, p.DistilledConfidence)))
+            .ToList();
+    }
+
+    public bool Delete(string id)
+    {
+        using var db = Open();
+        using var transaction = db.Database.BeginTransaction();
+        db.Epochs.Where(e => e.RunId == id).ExecuteDelete();
+        db.Predictions.Where(p => p.RunId == id).ExecuteDelete();
+        bool deleted = db.Runs.Where(r => r.Id == id).ExecuteDelete() > 0;
+        transaction.Commit();
+        return deleted;
+    }
+}
+
+/// <summary>One stored test image's truth and the three models' predictions.</summary>
+public sealed record StoredPrediction(int Index, int Truth, Prediction Teacher, Prediction Scratch, Prediction Distilled);
