@@ -1,4 +1,5 @@
 using DistillLab.Web.Runs;
+using DistillLab.Web.Studies;
 using Microsoft.AspNetCore.SignalR;
 using DistillLab.Core.Training;
 
@@ -15,12 +16,28 @@ public interface ITrainingClient
     Task RunCompleted(RunCompletedEvent e);
     Task RunFailed(RunFailedEvent e);
     Task RunCancelled(RunCancelledEvent e);
+    // Studies: the same stream; the model a study trains reports PhaseStarted, BatchProgress and EpochCompleted with
+    // the study's id as runId.
+    Task StudyQueued(StudyQueuedEvent e);
+    Task StudyStarted(StudyStartedEvent e);
+    Task TeacherReady(TeacherReadyEvent e);
+    Task BaselineCompleted(BaselineCompletedEvent e);
+    Task TrialStarted(TrialStartedEvent e);
+    Task TrialCompleted(TrialCompletedEvent e);
+    Task TrialPruned(TrialPrunedEvent e);
+    Task TrialFailed(TrialFailedEvent e);
+    Task StudyCompleted(StudyCompletedEvent e);
+    Task StudyFailed(StudyFailedEvent e);
+    Task StudyCancelled(StudyCancelledEvent e);
 }
 
-/// <summary>Live run events at /hubs/training; GetRun lets a late joiner catch up on every epoch already done.</summary>
-public sealed class TrainingHub(RunRegistry runs) : Hub<ITrainingClient>
+/// <summary>Live run and study events at /hubs/training; GetRun and GetStudy let a late joiner catch up on everything
+/// already done.</summary>
+public sealed class TrainingHub(RunRegistry runs, StudyRegistry studies) : Hub<ITrainingClient>
 {
     public RunDetails? GetRun(string runId) => runs.Get(runId);
+
+    public StudyDetails? GetStudy(string studyId) => studies.Get(studyId);
 }
 
 /// <summary>Relays the in-process event stream to every hub client.</summary>
@@ -50,6 +67,17 @@ public sealed class TrainingHubRelay(RunEventStream stream, IHubContext<Training
         RunCompletedEvent x => hub.Clients.All.RunCompleted(x),
         RunFailedEvent x => hub.Clients.All.RunFailed(x),
         RunCancelledEvent x => hub.Clients.All.RunCancelled(x),
+        StudyQueuedEvent x => hub.Clients.All.StudyQueued(x),
+        StudyStartedEvent x => hub.Clients.All.StudyStarted(x),
+        TeacherReadyEvent x => hub.Clients.All.TeacherReady(x),
+        BaselineCompletedEvent x => hub.Clients.All.BaselineCompleted(x),
+        TrialStartedEvent x => hub.Clients.All.TrialStarted(x),
+        TrialCompletedEvent x => hub.Clients.All.TrialCompleted(x),
+        TrialPrunedEvent x => hub.Clients.All.TrialPruned(x),
+        TrialFailedEvent x => hub.Clients.All.TrialFailed(x),
+        StudyCompletedEvent x => hub.Clients.All.StudyCompleted(x),
+        StudyFailedEvent x => hub.Clients.All.StudyFailed(x),
+        StudyCancelledEvent x => hub.Clients.All.StudyCancelled(x),
         _ => Task.CompletedTask,
     };
 }

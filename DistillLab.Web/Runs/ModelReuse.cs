@@ -1,6 +1,7 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Models;
 using DistillLab.Core.Training;
+using DistillLab.Web.Studies;
 
 namespace DistillLab.Web.Runs;
 
@@ -14,7 +15,8 @@ public sealed record ReusableModel(ModelRole Role, string SourceRunId, string Or
 /// exactly the same settings (RunRequests.TeacherKey, ScratchKey) and whose saved model file still exists.</summary>
 /// <remarks>The run then goes through the same check as `lab --teacher` (Core's SavedModelCheck): the key cannot see
 /// whether a folder's files changed since, the file's recorded fingerprint can.</remarks>
-public sealed class ModelReuse(RunStore store, RunArtifacts artifacts)
+/// <param name="studyTeachers">Teachers kept by studies, tried when no run has one; none when not given (tests).</param>
+public sealed class ModelReuse(RunStore store, RunArtifacts artifacts, StudyTeachers? studyTeachers = null)
 {
     /// <summary>The models that can be reused; the distilled student depends on alpha, T and T², the settings a retune changes.</summary>
     public static readonly ModelRole[] Roles = [ModelRole.Teacher, ModelRole.StudentScratch];
@@ -41,10 +43,18 @@ public sealed class ModelReuse(RunStore store, RunArtifacts artifacts)
         var sources = new List<(ModelRole, string)>();
         foreach (var role in Roles)
         {
-            if (FindSource(role, config) is not { } source) continue;
-            sources.Add((role, source));
-            var path = artifacts.ModelPath(source, role);
-            config = role == ModelRole.Teacher ? config with { TeacherPath = path } : config with { ScratchPath = path };
+            if (FindSource(role, config) is { } source)
+            {
+                sources.Add((role, source));
+                var path = artifacts.ModelPath(source, role);
+                config = role == ModelRole.Teacher ? config with { TeacherPath = path } : config with { ScratchPath = path };
+            }
+            // A study keeps its teachers only (its scratch students are baselines of one study).
+            else if (role == ModelRole.Teacher && studyTeachers?.Find(config) is { } kept)
+            {
+                sources.Add((role, kept.SourceRunId));
+                config = config with { TeacherPath = kept.Path };
+            }
         }
         return (config, sources);
     }
@@ -56,6 +66,11 @@ public sealed class ModelReuse(RunStore store, RunArtifacts artifacts)
         var models = new List<ReusableModel>();
         foreach (var (role, source) in sources)
         {
+            if (role == ModelRole.Teacher && studyTeachers?.Find(planned) is { } kept && kept.SourceRunId == source && kept.Path == planned.TeacherPath)
+            {
+                models.Add(kept);
+                continue;
+            }
             if (store.Load(source) is not { } run)
             {
                 // Deleted since the plan: train this model instead.

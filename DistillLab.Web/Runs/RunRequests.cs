@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Threading.Channels;
 using DistillLab.Core.Data;
 using DistillLab.Core.Download;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
 using DistillLab.Core.Training;
+using DistillLab.Web.Training;
 
 namespace DistillLab.Web.Runs;
 
@@ -19,15 +19,18 @@ public sealed record SubmitResult(RunDetails? Run, IReadOnlyList<ConfigError> Er
 public enum DeleteResult { Deleted, NotFound, Active }
 
 /// <summary>Takes run requests from the form and the API: validates (LabConfig.Validate plus data roots), records, queues.</summary>
-public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOptions<DashboardOptions> dashboard, IOptions<DataOptions> data)
+/// <param name="queue">The training thread's queue, shared with studies; a queue of its own when none is given (tests).</param>
+public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOptions<DashboardOptions> dashboard, IOptions<DataOptions> data,
+    TrainingQueue? queue = null)
 {
     // The queue's bound is the number of runs waiting in the registry, not the channel's length: a cancelled queued run
     // stays in the channel until the training thread skips it, and must not hold a slot until then.
-    private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TrainingQueue queue = queue ?? new TrainingQueue();
     private readonly Lock submitGate = new();
     private readonly LabEnvironment environment = data.Value.Environment;
 
-    internal ChannelReader<string> Queue => queue.Reader;
+    /// <summary>The queue the training thread reads: runs and studies.</summary>
+    internal TrainingQueue Queue => queue;
 
     public const string PetImagesMissing = "petimages is not downloaded yet: download Cats vs Dogs first (the Lab page's Download button or POST /api/datasets/petimages/download).";
 
@@ -66,7 +69,7 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
             {
                 return new SubmitResult(null, [], false, $"The run history database is busy ({e.Message}); nothing was queued. Try again in a moment.");
             }
-            queue.Writer.TryWrite(id); // unbounded: always accepted
+            queue.Enqueue(QueuedWork.Run(id));
             var position = registry.QueuePosition(id) ?? 1;
             events.Publish(new RunQueuedEvent(id, position, run.Config, run.ReuseTeacher));
             return new SubmitResult(registry.Get(id), [], false);

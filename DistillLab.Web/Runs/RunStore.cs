@@ -57,7 +57,8 @@ public sealed class RunStore
         catch (SqliteException) { return false; }
     }
 
-    private RunHistoryDb Open() => new(options);
+    /// <summary>A context on the history database; the study store shares it (same file, same migrations).</summary>
+    internal RunHistoryDb Open() => new(options);
 
     /// <summary>Runs <paramref name="write"/> and saves what it added, with SQLite's own error for a busy or locked file.</summary>
     private void Save(Action<RunHistoryDb> write)
@@ -68,7 +69,7 @@ public sealed class RunStore
         SaveChanges(db);
     }
 
-    private static void SaveChanges(RunHistoryDb db)
+    internal static void SaveChanges(RunHistoryDb db)
     {
         try { db.SaveChanges(); }
         catch (DbUpdateException e) when (e.InnerException is SqliteException sqlite)

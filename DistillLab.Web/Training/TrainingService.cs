@@ -7,14 +7,17 @@ using DistillLab.Core.Training;
 using DistillLab.Core.Data;
 using DistillLab.Core;
 using DistillLab.Web.Runs;
+using DistillLab.Web.Studies;
 
 namespace DistillLab.Web.Training;
 
 /// <summary>Takes runs off the queue one at a time and trains each on a dedicated long-running thread.
 /// A failed run is recorded and the service goes on with the next.</summary>
+/// <remarks>Studies wait in the same queue (<see cref="TrainingQueue"/>) and train on the same thread (StudyExecution).</remarks>
 public sealed class TrainingService(
     RunRequests requests, RunRegistry registry, RunEventStream events, RunArtifacts artifacts, ModelReuse reuse,
-    ILabEngine engine, IOptions<DashboardOptions> dashboard, IConfiguration configuration, ILogger<TrainingService> logger) : BackgroundService
+    ILabEngine engine, StudyRequests studies, StudyExecution studyExecution,
+    IOptions<DashboardOptions> dashboard, IConfiguration configuration, ILogger<TrainingService> logger) : BackgroundService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -22,6 +25,9 @@ public sealed class TrainingService(
         TorchRuntime.Configure(configuration.GetSection("Torch").Get<TorchSettings>() ?? new TorchSettings());
         int interrupted = registry.Store.MarkInterrupted();
         if (interrupted > 0) logger.LogWarning("{Count} run(s) were left unfinished by the last server and are marked interrupted", interrupted);
+        // A study goes on where it was: its finished trials are stored, the ones left train when its turn comes.
+        int resumed = studies.ResumeUnfinished();
+        if (resumed > 0) logger.LogInformation("{Count} study(ies) left unfinished by the last server are queued again", resumed);
         return base.StartAsync(cancellationToken);
     }
 
@@ -35,10 +41,17 @@ public sealed class TrainingService(
         Thread.CurrentThread.Name = "DistillLab training";
         try
         {
-            while (requests.Queue.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
+            var queue = requests.Queue.Reader;
+            while (queue.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
-                while (requests.Queue.TryRead(out var id))
+                while (queue.TryRead(out var work))
                 {
+                    if (work.IsStudy)
+                    {
+                        studyExecution.Run(work.Id, stoppingToken);
+                        continue;
+                    }
+                    var id = work.Id;
                     var live = registry.Live(id);
                     if (live is null || !live.TryClaim()) continue;
                     logger.LogInformation("Run {RunId} starts", id);

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using DistillLab.Core.Training;
 using DistillLab.Web.Runs;
+using DistillLab.Web.Studies;
 
 namespace DistillLab.Web.Runs.RunHistory;
 
@@ -15,6 +16,8 @@ public sealed class RunHistoryDb(DbContextOptions<RunHistoryDb> options) : DbCon
     public DbSet<RunRow> Runs => Set<RunRow>();
     public DbSet<EpochRow> Epochs => Set<EpochRow>();
     public DbSet<PredictionRow> Predictions => Set<PredictionRow>();
+    public DbSet<StudyRow> Studies => Set<StudyRow>();
+    public DbSet<StudyEntryRow> StudyEntries => Set<StudyEntryRow>();
 
     /// <summary>Options for the SQLite file behind <paramref name="connectionString"/>.</summary>
     public static DbContextOptions<RunHistoryDb> Sqlite(string connectionString) =>
@@ -25,6 +28,7 @@ public sealed class RunHistoryDb(DbContextOptions<RunHistoryDb> options) : DbCon
         // Enum names, as the hand-written SQL stored them (and readable in any database).
         conventions.Properties<RunStatus>().HaveConversion<string>();
         conventions.Properties<ModelRole>().HaveConversion<string>();
+        conventions.Properties<StudyStatus>().HaveConversion<string>();
         // SQLite has no date type: times stay ISO 8601 text ("O"), as the hand-written SQL wrote them, so old and new
         // rows sort together as text (EF's own SQLite format differs, and it orders DateTimeOffset only in memory).
         // Another provider keeps its native type (timestamptz on PostgreSQL).

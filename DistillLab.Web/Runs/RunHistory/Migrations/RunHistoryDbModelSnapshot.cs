@@ -16,7 +16,7 @@ namespace DistillLab.Web.Training.RunHistory.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("DistillLab.Web.Training.RunHistory.EpochRow", b =>
+            modelBuilder.Entity("DistillLab.Web.Runs.RunHistory.EpochRow", b =>
                 {
                     b.Property<string>("RunId")
                         .HasColumnType("TEXT")
@@ -40,7 +40,7 @@ namespace DistillLab.Web.Training.RunHistory.Migrations
                     b.ToTable("epochs");
                 });
 
-            modelBuilder.Entity("DistillLab.Web.Training.RunHistory.PredictionRow", b =>
+            modelBuilder.Entity("DistillLab.Web.Runs.RunHistory.PredictionRow", b =>
                 {
                     b.Property<string>("RunId")
                         .HasColumnType("TEXT")
@@ -83,7 +83,7 @@ namespace DistillLab.Web.Training.RunHistory.Migrations
                     b.ToTable("predictions");
                 });
 
-            modelBuilder.Entity("DistillLab.Web.Training.RunHistory.RunRow", b =>
+            modelBuilder.Entity("DistillLab.Web.Runs.RunHistory.RunRow", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT")
@@ -164,6 +164,93 @@ namespace DistillLab.Web.Training.RunHistory.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("runs");
+                });
+
+            modelBuilder.Entity("DistillLab.Web.Runs.RunHistory.StudyEntryRow", b =>
+                {
+                    b.Property<string>("StudyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("study_id");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seed");
+
+                    b.Property<string>("Setting")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("setting");
+
+                    b.Property<string>("Entry")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("entry");
+
+                    b.Property<string>("Finished")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished");
+
+                    b.Property<string>("ModelKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_key");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ordinal");
+
+                    b.HasKey("StudyId", "Kind", "Seed", "Setting");
+
+                    b.ToTable("study_entries");
+                });
+
+            modelBuilder.Entity("DistillLab.Web.Runs.RunHistory.StudyRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Best")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("best");
+
+                    b.Property<string>("Config")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("config");
+
+                    b.Property<string>("Created")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Finished")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished");
+
+                    b.Property<string>("Started")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<double?>("TotalSeconds")
+                        .HasColumnType("REAL")
+                        .HasColumnName("total_seconds");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("studies");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,40 @@
+using DistillLab.Core;
+using DistillLab.Core.Studies;
+using DistillLab.Web.Runs;
+
+namespace DistillLab.Web.Studies;
+
+/// <summary>Runs one study synchronously on the calling (training) thread. The seam lets tests script a study;
+/// <see cref="StudyEngine"/> is the real one (Core's StudyRunner).</summary>
+public interface IStudyEngine
+{
+    /// <param name="done">What earlier attempts finished (after a restart): never trained again.</param>
+    /// <exception cref="OperationCanceledException">Cancelled or the server stops; honoured within one batch.</exception>
+    StudyOutcome Run(StudyConfig config, StudyFinishedParts done, StudyCallbacks callbacks, CancellationToken cancellationToken);
+}
+
+/// <summary>The parts of a study stored before it resumes.</summary>
+public sealed record StudyFinishedParts(IReadOnlyList<StudyTeacher> Teachers, IReadOnlyList<StudyBaseline> Baseline, IReadOnlyList<StudyTrial> Trials)
+{
+    public static StudyFinishedParts None { get; } = new([], [], []);
+}
+
+/// <summary>How the engine asks the dashboard and tells it what happens, from the training thread.</summary>
+public sealed class StudyCallbacks
+{
+    /// <summary>A kept teacher for this seed (from a run or a study with the same key), or null to train one.</summary>
+    public required Func<int, ReusableModel?> ReusableTeacher { get; init; }
+    /// <summary>Where to save the teacher the study trains for this seed, so later runs and studies can reuse it.</summary>
+    public required Func<int, string> TeacherSavePath { get; init; }
+    public required Action<StudyTeacher> TeacherReady { get; init; }
+    public required Action<StudyBaseline> BaselineCompleted { get; init; }
+    public required Action<TrialKey> TrialStarted { get; init; }
+    /// <summary>A trial ended: completed, pruned or failed (a failed trial is recorded and the study goes on).</summary>
+    public required Action<StudyTrial> TrialFinished { get; init; }
+    /// <summary>The ordinary run events of the model in training (data loading, phases, batches, epochs), with its seed
+    /// and, for a distilled student, its trial.</summary>
+    public required Action<int, TrialKey?, LabEvent> ModelEvent { get; init; }
+}
+
+/// <summary>A finished study: the confirmed best setting (null when no trial completed) and how long it took.</summary>
+public sealed record StudyOutcome(StudyBest? Best, double TotalSeconds);

@@ -1,0 +1,51 @@
+using DistillLab.Core.Experiments;
+using DistillLab.Core.Studies;
+using DistillLab.Core.Training;
+using DistillLab.Web.Runs;
+using DistillLab.Web.Settings;
+using Microsoft.Extensions.Options;
+
+namespace DistillLab.Web.Studies;
+
+/// <summary>The teachers studies trained and kept (data/studies/&lt;id&gt;/teacher-seed&lt;N&gt;.pt), found by the same key
+/// as a run's teacher (<see cref="ModelKey"/>): later runs and studies reuse them instead of training again.</summary>
+public sealed class StudyTeachers(StudyStore store, IOptions<DataOptions> data)
+{
+    public string StudyDirectory(string studyId) => Path.Combine(data.Value.FullDirectory, "studies", studyId);
+
+    public string TeacherPath(string studyId, int seed) => Path.Combine(StudyDirectory(studyId), $"teacher-seed{seed}.pt");
+
+    /// <summary>How a study teacher is named where a run names the run it reused a model from.</summary>
+    public static string SourceId(string studyId, int seed) => $"{studyId}/seed-{seed}";
+
+    /// <summary>What shaped a study's teacher for <paramref name="seed"/>: a run's teacher key for the base seed. Every seed
+    /// of a study trains on the base seed's split (StudyConfig), which a run of another seed does not, so the other
+    /// seeds' keys name the split too: only studies of the same base seed reuse those.</summary>
+    public static string Key(StudyConfig study, int seed)
+    {
+        var key = ModelKey.For(ModelRole.Teacher, study.Base with { Seed = seed }).ToString();
+        return seed == study.Base.Seed ? key : $"{key}|split seed {study.Base.Seed}";
+    }
+
+    /// <summary>The newest kept study teacher a run with <paramref name="config"/> can use; null when none.</summary>
+    public ReusableModel? Find(LabConfig config) => Find(ModelKey.For(ModelRole.Teacher, config).ToString());
+
+    /// <summary>The newest kept study teacher with this key (<see cref="Key"/>); null when none.</summary>
+    public ReusableModel? Find(string key)
+    {
+        foreach (var (studyId, seed) in store.FindTeachers(key))
+        {
+            var path = TeacherPath(studyId, seed);
+            if (!File.Exists(path)) continue;
+            var source = SourceId(studyId, seed);
+            return new ReusableModel(ModelRole.Teacher, source, source, path, store.Teacher(studyId, seed)?.History ?? []);
+        }
+        return null;
+    }
+
+    public void Delete(string studyId)
+    {
+        var directory = StudyDirectory(studyId);
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+}
