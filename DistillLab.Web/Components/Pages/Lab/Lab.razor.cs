@@ -1,5 +1,7 @@
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Runs;
+using DistillLab.Web.Studies;
+using Microsoft.AspNetCore.Components;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Components.Pages.Lab;
@@ -22,7 +24,20 @@ public partial class Lab : IDisposable
     // The form starts from the run on screen when the page opens, and keeps its own values after that.
     private RunDetails? startFrom;
 
-    protected override void OnInitialized() => startFrom = run = Runs.Current();
+    /// <summary>A study whose best setting the form starts from ("Open in Lab" on the Studies page).</summary>
+    [SupplyParameterFromQuery(Name = "study")] public string? StudyId { get; set; }
+    [Inject] private StudyRegistry Studies { get; set; } = default!;
+
+    protected override void OnInitialized()
+    {
+        startFrom = run = Runs.Current();
+        if (StudyId is { } id && Studies.Get(id) is { Best: { } best } study)
+        {
+            // The study's base settings with its best α, T and T², on its base seed: the run the verdict speaks of.
+            var config = study.Config.Base with { Alpha = best.Alpha, Temperature = best.Temperature, ScaleByTemperatureSquared = best.ScaleByTemperatureSquared };
+            startFrom = new RunDetails("", RunStatus.Completed, config, ReuseTeacher: true, DateTimeOffset.UtcNow);
+        }
+    }
 
     protected override void OnAfterRender(bool firstRender)
     {
