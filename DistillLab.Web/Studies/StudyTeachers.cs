@@ -7,13 +7,13 @@ using Microsoft.Extensions.Options;
 
 namespace DistillLab.Web.Studies;
 
-/// <summary>The teachers studies trained and kept (data/studies/&lt;id&gt;/teacher-seed&lt;N&gt;.pt), found by the same key
+/// <summary>The teachers studies trained and kept (data/studies/&lt;id&gt;/teacher-seed&lt;N&gt;.ckpt, the file name Core's StudyRunner uses in its work folder), found by the same key
 /// as a run's teacher (<see cref="ModelKey"/>): later runs and studies reuse them instead of training again.</summary>
 public sealed class StudyTeachers(StudyStore store, IOptions<DataOptions> data)
 {
     public string StudyDirectory(string studyId) => Path.Combine(data.Value.FullDirectory, "studies", studyId);
 
-    public string TeacherPath(string studyId, int seed) => Path.Combine(StudyDirectory(studyId), $"teacher-seed{seed}.pt");
+    public string TeacherPath(string studyId, int seed) => Path.Combine(StudyDirectory(studyId), $"teacher-seed{seed}.ckpt");
 
     /// <summary>How a study teacher is named where a run names the run it reused a model from.</summary>
     public static string SourceId(string studyId, int seed) => $"{studyId}/seed-{seed}";

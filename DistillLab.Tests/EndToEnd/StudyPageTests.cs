@@ -1,0 +1,72 @@
+using DistillLab.Tests.Web;
+using DistillLab.Tests.Web.Studies;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace DistillLab.Tests.EndToEnd;
+
+/// <summary>The Studies page in one tab: define a tiny study (2 α × 2 T × 2 seeds, 1 epoch), start it, see the heat
+/// map fill cell by cell and the verdict card, open the best setting in the Lab. The study is scripted (the real one is
+/// Core's); everything between the engine and the browser is the dashboard's own. Fails on any circuit or chart error
+/// and any console error. Screenshots: artifacts/screenshots/study-*.png.</summary>
+[Collection(DashboardCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class StudyPageTests
+{
+    [Fact]
+    public async Task ATinyStudyFillsTheHeatMapAndEndsWithAVerdictThatOpensInTheLab()
+    {
+        var engine = new ScriptedStudyEngine(batches: 3, batchMilliseconds: 20) { HoldAfterTrials = 2 };
+        using var host = StudyHostExtensions.Host(engine);
+        var health = PageHealth.Watch(host);
+        await using var browser = await BrowserSession.StartAsync();
+        var page = await browser.OpenAsync(new Uri(host.BaseAddress, "/studies"), 1400, 1000);
+        health.Follow(page, "studies tab");
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        var estimate = page.GetByRole(AriaRole.Status, new() { Name = "Study estimate" });
+        await Expect(estimate).ToBeVisibleAsync();
+
+        // A bad α is refused in place, naming the field; then the tiny space.
+        var alpha = page.GetByLabel("α values");
+        for (int attempt = 0; attempt < 40 && !await page.GetByText("alpha values must be between 0 and 1").IsVisibleAsync(); attempt++)
+        {
+            await alpha.FillAsync("0.1,1.5");
+            await alpha.PressAsync("Tab");
+            await page.WaitForTimeoutAsync(250);
+        }
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start study" })).ToBeDisabledAsync();
+        await alpha.FillAsync("0.1,0.5");
+        await page.GetByLabel("T values").FillAsync("2,5");
+        await BrowserSession.FillFieldAsync(page, "Seeds", "2");
+        await BrowserSession.FillFieldAsync(page, "Teacher epochs", "1");
+        await BrowserSession.FillFieldAsync(page, "Student epochs", "1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "More settings" }).ClickAsync();
+        await BrowserSession.FillFieldAsync(page, "Image size (px)", "46");
+        await BrowserSession.FillFieldAsync(page, "Limit (images)", "60");
+        await Expect(estimate).ToContainTextAsync("Estimated duration:", new() { Timeout = 60_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start study" }).ClickAsync();
+
+        // Held after two trials (seed 42's first two settings): two cells in, one seed each.
+        await engine.Held.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var map = page.GetByRole(AriaRole.Figure, new() { Name = "Heat map: mean gain over the scratch student" });
+        await Expect(map).ToHaveAttributeAsync("data-cells", "2", new() { Timeout = 30_000 });
+        await Expect(page.GetByLabel("Trials done")).ToHaveTextAsync("2 of 8 trials done");
+        await Expect(map.Locator("text.nums, g.textpoint, text").Filter(new() { HasText = "1/2 seeds" }).First).ToBeVisibleAsync();
+        await BrowserSession.ScreenshotAsync(page, "study-1-filling");
+
+        engine.Release();
+        await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Study status" })).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
+        await Expect(map).ToHaveAttributeAsync("data-cells", "4");
+        var verdict = page.GetByRole(AriaRole.Region, new() { Name = "Verdict" });
+        await Expect(verdict).ToContainTextAsync("helps by");
+        await Expect(verdict).ToContainTextAsync("p =");
+        await Expect(page.GetByRole(AriaRole.Figure, new() { Name = "Validation accuracy of each trial" })).ToHaveAttributeAsync("data-curves", "10"); // 2 baselines + 8 trials
+        await BrowserSession.ScreenshotAsync(page, "study-2-verdict");
+
+        // Open in Lab: the Lab form starts from the best setting (α = 0.5, T = 5 in the scripted study).
+        await verdict.GetByRole(AriaRole.Link, new() { Name = "Open in Lab" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Spinbutton, new() { Name = "Alpha", Exact = true })).ToHaveValueAsync("0.50", new() { Timeout = 30_000 });
+        await Expect(page.GetByRole(AriaRole.Spinbutton, new() { Name = "Temperature", Exact = true })).ToHaveValueAsync("5");
+        health.AssertHealthy();
+    }
+}
