@@ -58,8 +58,8 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
             return new(null, $"could not be measured: {measuring.Exception!.GetBaseException().Message}");
         else if (measuring is not null)
             return new(null, "measuring…", measuring);
-        else if (registry.HasActiveRuns)
-            return new(null, "not measured yet: measuring now would slow the run in progress; it is measured when that run ends");
+        else if (registry.HasActiveRuns || registry.StudyTraining)
+            return new(null, "not measured yet: measuring now would slow the training in progress; it is measured when that ends");
         else
             return new(null, "measuring…", measured.GetOrAdd(key, k => Task.Run(() => meter.Measure(k.Device, k.ImageSize, k.BatchSize))));
 

@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Training;
+using DistillLab.Web.Training;
 
 namespace DistillLab.Web.Runs;
 
 /// <summary>The live state of queued and running runs (in memory, mutated by the training thread),
 /// in front of the SQLite history for everything else. Snapshots are immutable <see cref="RunDetails"/>.</summary>
-public sealed class RunRegistry(RunStore store, RunJournal journal)
+/// <param name="queue">The training queue, to count a study in training ahead of a waiting run; none in tests.</param>
+public sealed class RunRegistry(RunStore store, RunJournal journal, TrainingQueue? queue = null)
 {
     private readonly ConcurrentDictionary<string, LiveRun> active = new();
 
@@ -38,10 +40,14 @@ public sealed class RunRegistry(RunStore store, RunJournal journal)
     public IReadOnlyList<RunDetails> Queue() =>
         active.Values.Where(r => r.IsWaiting).OrderBy(r => r.CreatedAt).Select((r, at) => r.Snapshot(at + 1)).ToList();
 
-    /// <summary>Where a waiting run stands counting the one that trains: 1 = next to train when nothing runs,
-    /// 2 = first in the queue behind a running run, and so on; null when it is not waiting.</summary>
+    /// <summary>Where a waiting run stands counting what trains: 1 = next to train when nothing runs,
+    /// 2 = first in the queue behind a running run or study, and so on; null when it is not waiting. Studies waiting
+    /// ahead of it are not counted (the page and API show them on their own queue).</summary>
     public int? PlaceInLine(string id) =>
-        QueuePosition(id) is { } position ? position + (active.Values.Any(r => r.IsRunning) ? 1 : 0) : null;
+        QueuePosition(id) is { } position ? position + (active.Values.Any(r => r.IsRunning) || queue?.TrainingStudy is not null ? 1 : 0) : null;
+
+    /// <summary>True while a study trains (runs queued meanwhile wait for it).</summary>
+    public bool StudyTraining => queue?.TrainingStudy is not null;
 
     /// <summary>Runs accepted and not yet training, cancelled ones excluded: what the queue's capacity bounds.</summary>
     public int WaitingCount => active.Values.Count(r => r.IsWaiting);

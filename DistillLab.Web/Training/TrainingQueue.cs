@@ -20,4 +20,7 @@ public sealed class TrainingQueue
     public void Enqueue(QueuedWork work) => channel.Writer.TryWrite(work); // unbounded: always accepted
 
     internal ChannelReader<QueuedWork> Reader => channel.Reader;
+
+    /// <summary>The study the training thread works on now; null when none (a run, or nothing, trains).</summary>
+    public string? TrainingStudy { get; internal set; }
 }

@@ -48,7 +48,9 @@ public sealed class TrainingService(
                 {
                     if (work.IsStudy)
                     {
-                        studyExecution.Run(work.Id, stoppingToken);
+                        requests.Queue.TrainingStudy = work.Id;
+                        try { studyExecution.Run(work.Id, stoppingToken); }
+                        finally { requests.Queue.TrainingStudy = null; }
                         continue;
                     }
                     var id = work.Id;

@@ -120,6 +120,9 @@ public sealed class StudiesApiTests
 
         await Task.Delay(300);
         Assert.Equal(DistillLab.Web.Runs.RunStatus.Queued, (await host.WaitForAsync(http, runId, _ => true)).Status);
+        // Second in line: the study trains ahead of it (the Lab says so instead of "started").
+        var runs = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<DistillLab.Web.Runs.RunRegistry>(host.Services);
+        Assert.Equal(2, runs.PlaceInLine(runId));
         engine.Release();
         var run = await host.WaitForAsync(http, runId, r => !r.IsActive);
         Assert.Equal(DistillLab.Web.Runs.RunStatus.Completed, run.Status);

@@ -11,6 +11,8 @@ public static class ReuseText
         return (teacher, scratch) switch
         {
             (null, null) => null,
+            // A study's kept teacher is named "<study id>/seed-<N>" (StudyTeachers.SourceId).
+            ({ } t, null) when t.Split("/seed-") is [var study, var seed] => $"Teacher reused from study {study} (seed {seed})",
             ({ } t, null) => $"Teacher reused from run {t}",
             (null, { } s) => $"Scratch student reused from run {s}",
             ({ } t, { } s) when t == s => $"Teacher and scratch student reused from run {t}",
