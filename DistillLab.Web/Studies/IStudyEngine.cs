@@ -14,7 +14,7 @@ public interface IStudyEngine
 }
 
 /// <summary>The parts of a study stored before it resumes.</summary>
-public sealed record StudyFinishedParts(IReadOnlyList<StudyTeacher> Teachers, IReadOnlyList<StudyBaseline> Baseline, IReadOnlyList<StudyTrial> Trials)
+public sealed record StudyFinishedParts(IReadOnlyList<StudyTeacher> Teachers, IReadOnlyList<BaselineResult> Baseline, IReadOnlyList<TrialResult> Trials)
 {
     public static StudyFinishedParts None { get; } = new([], [], []);
 }
@@ -24,17 +24,18 @@ public sealed class StudyCallbacks
 {
     /// <summary>A kept teacher for this seed (from a run or a study with the same key), or null to train one.</summary>
     public required Func<int, ReusableModel?> ReusableTeacher { get; init; }
-    /// <summary>Where to save the teacher the study trains for this seed, so later runs and studies can reuse it.</summary>
-    public required Func<int, string> TeacherSavePath { get; init; }
+    /// <summary>The study's own folder: the teachers it trains (teacher-seed&lt;N&gt;.ckpt, which later runs and studies
+    /// reuse) and its finished students (so a resumed study confirms without training them again).</summary>
+    public required string WorkFolder { get; init; }
     public required Action<StudyTeacher> TeacherReady { get; init; }
-    public required Action<StudyBaseline> BaselineCompleted { get; init; }
+    public required Action<BaselineResult> BaselineCompleted { get; init; }
     public required Action<TrialKey> TrialStarted { get; init; }
     /// <summary>A trial ended: completed, pruned or failed (a failed trial is recorded and the study goes on).</summary>
-    public required Action<StudyTrial> TrialFinished { get; init; }
+    public required Action<TrialResult> TrialFinished { get; init; }
     /// <summary>The ordinary run events of the model in training (data loading, phases, batches, epochs), with its seed
     /// and, for a distilled student, its trial.</summary>
     public required Action<int, TrialKey?, LabEvent> ModelEvent { get; init; }
 }
 
 /// <summary>A finished study: the confirmed best setting (null when no trial completed) and how long it took.</summary>
-public sealed record StudyOutcome(StudyBest? Best, double TotalSeconds);
+public sealed record StudyOutcome(BestSetting? Best, double TotalSeconds);

@@ -14,9 +14,9 @@ public sealed record StudyDetails(string Id, StudyStatus Status, StudyConfig Con
     public DateTimeOffset? FinishedAt { get; init; }
     public string? Error { get; init; }
     public IReadOnlyList<StudyTeacher> Teachers { get; init; } = [];
-    public IReadOnlyList<StudyBaseline> Baseline { get; init; } = [];
-    public IReadOnlyList<StudyTrial> Trials { get; init; } = [];
-    public StudyBest? Best { get; init; }
+    public IReadOnlyList<BaselineResult> Baseline { get; init; } = [];
+    public IReadOnlyList<TrialResult> Trials { get; init; } = [];
+    public BestSetting? Best { get; init; }
     public double? TotalSeconds { get; init; }
     /// <summary>Where it waits in the training queue (1 = next); null when not queued.</summary>
     public int? QueuePosition { get; init; }
@@ -27,9 +27,9 @@ public sealed record StudyDetails(string Id, StudyStatus Status, StudyConfig Con
     /// <summary>How many trials the study trains in all (settings × seeds).</summary>
     public int TrialCount => (int)Config.TrialCount();
 
-    /// <summary>Per setting: mean validation accuracy and the paired difference to the scratch student over the seeds
-    /// finished so far (validation only: the test split is read by the confirm step alone).</summary>
-    public IReadOnlyList<StudySettingSummary> Settings => StudySettingSummary.From(Trials, Baseline);
+    /// <summary>Per setting the sampler picks: mean validation accuracy and the paired difference to the scratch student
+    /// over the seeds finished so far (Core's StudySelection, as the runner chooses; validation only).</summary>
+    public IReadOnlyList<SettingSummary> Settings => StudySelection.Summarize(StudySampler.Settings(Config), Trials, Baseline);
 
     public bool IsActive => Status is StudyStatus.Queued or StudyStatus.Running;
 

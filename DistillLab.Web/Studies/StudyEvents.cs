@@ -15,13 +15,13 @@ public sealed record StudyStartedEvent(string StudyId, int FinishedTrials) : Stu
 /// <summary>A seed's teacher is ready: trained, or reused from <paramref name="Teacher"/>.ReusedFrom.</summary>
 public sealed record TeacherReadyEvent(string StudyId, StudyTeacher Teacher) : StudyEvent(StudyId);
 /// <summary>A seed's scratch student (the baseline) finished.</summary>
-public sealed record BaselineCompletedEvent(string StudyId, StudyBaseline Baseline) : StudyEvent(StudyId);
+public sealed record BaselineCompletedEvent(string StudyId, BaselineResult Baseline) : StudyEvent(StudyId);
 public sealed record TrialStartedEvent(string StudyId, TrialKey Trial) : StudyEvent(StudyId);
-public sealed record TrialCompletedEvent(string StudyId, StudyTrial Trial) : StudyEvent(StudyId);
+public sealed record TrialCompletedEvent(string StudyId, TrialResult Trial) : StudyEvent(StudyId);
 /// <summary>Halving stopped the trial after <paramref name="Trial"/>.Epochs epochs.</summary>
-public sealed record TrialPrunedEvent(string StudyId, StudyTrial Trial) : StudyEvent(StudyId);
+public sealed record TrialPrunedEvent(string StudyId, TrialResult Trial) : StudyEvent(StudyId);
 /// <summary>A trial failed; it is recorded and the study goes on.</summary>
-public sealed record TrialFailedEvent(string StudyId, StudyTrial Trial) : StudyEvent(StudyId);
-public sealed record StudyCompletedEvent(string StudyId, StudyBest? Best, double TotalSeconds) : StudyEvent(StudyId);
+public sealed record TrialFailedEvent(string StudyId, TrialResult Trial) : StudyEvent(StudyId);
+public sealed record StudyCompletedEvent(string StudyId, BestSetting? Best, double TotalSeconds) : StudyEvent(StudyId);
 public sealed record StudyFailedEvent(string StudyId, string Message) : StudyEvent(StudyId);
 public sealed record StudyCancelledEvent(string StudyId) : StudyEvent(StudyId);

@@ -65,11 +65,7 @@ public sealed class StudyExecution(StudyRegistry registry, RunEventStream events
         var callbacks = new StudyCallbacks
         {
             ReusableTeacher = seed => lookup.Find(config, seed),
-            TeacherSavePath = seed =>
-            {
-                Directory.CreateDirectory(teachers.StudyDirectory(id));
-                return teachers.TeacherPath(id, seed);
-            },
+            WorkFolder = teachers.StudyDirectory(id),
             TeacherReady = teacher =>
             {
                 live.Update(s => s with { Teachers = [.. s.Teachers.Where(t => t.Seed != teacher.Seed), teacher] });
@@ -110,6 +106,8 @@ public sealed class StudyExecution(StudyRegistry registry, RunEventStream events
         });
         registry.Finish(live);
         events.Publish(new StudyCompletedEvent(id, outcome.Best, outcome.TotalSeconds));
+        // The students were kept for a resume's confirm step; only the teachers are reused later.
+        teachers.DeleteStudents(id);
         logger.LogInformation("Study {StudyId} completed in {Seconds:F1} s", id, outcome.TotalSeconds);
     }
 

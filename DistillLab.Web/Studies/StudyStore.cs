@@ -43,9 +43,9 @@ public sealed class StudyStore(RunStore runs)
     public void AddTeacher(string studyId, StudyTeacher teacher, string? modelKey) =>
         Add(studyId, TeacherKind, teacher.Seed, "", Json(teacher), modelKey);
 
-    public void AddBaseline(string studyId, StudyBaseline baseline) => Add(studyId, BaselineKind, baseline.Seed, "", Json(baseline), null);
+    public void AddBaseline(string studyId, BaselineResult baseline) => Add(studyId, BaselineKind, baseline.Seed, "", Json(baseline), null);
 
-    public void AddTrial(string studyId, StudyTrial trial) => Add(studyId, TrialKind, trial.Seed, SettingKey(trial.Setting), Json(trial), null);
+    public void AddTrial(string studyId, TrialResult trial) => Add(studyId, TrialKind, trial.Seed, SettingKey(trial.Key.Setting), Json(trial), null);
 
     private void Add(string studyId, string kind, int seed, string setting, string entry, string? modelKey)
     {
@@ -76,8 +76,8 @@ public sealed class StudyStore(RunStore runs)
         return ToDetails(row) with
         {
             Teachers = Of<StudyTeacher>(TeacherKind).OrderBy(t => t.Seed).ToList(),
-            Baseline = Of<StudyBaseline>(BaselineKind).OrderBy(b => b.Seed).ToList(),
-            Trials = Of<StudyTrial>(TrialKind),
+            Baseline = Of<BaselineResult>(BaselineKind).OrderBy(b => b.Seed).ToList(),
+            Trials = Of<TrialResult>(TrialKind),
         };
     }
 
@@ -114,6 +114,6 @@ public sealed class StudyStore(RunStore runs)
 
     private static StudyDetails ToDetails(StudyRow row) => new(row.Id, row.Status, FromJson<StudyConfig>(row.Config)!, row.Created)
     {
-        StartedAt = row.Started, FinishedAt = row.Finished, Error = row.Error, Best = FromJson<StudyBest>(row.Best), TotalSeconds = row.TotalSeconds,
+        StartedAt = row.Started, FinishedAt = row.Finished, Error = row.Error, Best = FromJson<BestSetting>(row.Best), TotalSeconds = row.TotalSeconds,
     };
 }

@@ -43,9 +43,11 @@ public sealed class StudyTeachers(StudyStore store, IOptions<DataOptions> data)
         return null;
     }
 
-    public void Delete(string studyId)
+    /// <summary>Removes a finished study's student checkpoints (the runner keeps them for a resume's confirm step).</summary>
+    public void DeleteStudents(string studyId)
     {
         var directory = StudyDirectory(studyId);
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        if (!Directory.Exists(directory)) return;
+        foreach (var file in Directory.EnumerateFiles(directory, "student-*.ckpt")) File.Delete(file);
     }
 }

@@ -31,6 +31,7 @@ public sealed class StudiesApiTests
         Assert.Equal([42, 43], study.Teachers.Select(t => t.Seed));
         Assert.Equal(4, study.Settings.Count);
         Assert.All(study.Settings, s => Assert.Equal(2, s.Seeds));
+        Assert.All(study.Trials, t => Assert.Equal(DistillLab.Core.Studies.TrialStatus.Completed, t.Status));
         // The scripted accuracies grow with α and T: α=0.5, T=5 has the largest gain over the baseline.
         Assert.Equal((0.5, 5.0), (study.Best!.Alpha, study.Best.Temperature));
         Assert.Contains("helps by", study.Best.Verdict);

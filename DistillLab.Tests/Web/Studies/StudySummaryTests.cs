@@ -9,22 +9,25 @@ namespace DistillLab.Tests.Web.Studies;
 /// paired with each seed's baseline) and the heat map's cells.</summary>
 public sealed class StudySummaryTests
 {
-    private static StudyTrial Trial(double alpha, double t, int seed, double val, TrialStatus status = TrialStatus.Completed) =>
+    private static TrialResult Trial(double alpha, double t, int seed, double val, TrialStatus status = TrialStatus.Completed) =>
         new(alpha, t, false, seed, status, 2, val, []);
 
-    private static readonly StudyBaseline[] Baselines = [new(42, 0.70, 0.99, []), new(43, 0.60, 0.01, []), new(44, 0.65, 0.5, [])];
+    private static readonly BaselineResult[] Baselines = [new(42, 0.70, 0.99, []), new(43, 0.60, 0.01, []), new(44, 0.65, 0.5, [])];
 
     [Fact]
-    public void ASettingsGainIsTheMeanPairedDifferenceWithAStudentTIntervalAndPrunedTrialsLeftOut()
+    public void ALiveSettingsGainIsTheMeanPairedDifferenceWithAStudentTIntervalAndPrunedTrialsLeftOut()
     {
         var trials = new[]
         {
             Trial(0.5, 5, 42, 0.74), Trial(0.5, 5, 43, 0.62), Trial(0.5, 5, 44, 0.68),
             Trial(0.1, 2, 42, 0.50, TrialStatus.Pruned), Trial(0.1, 2, 43, 0.61),
         };
-        var settings = StudySettingSummary.From(trials, Baselines);
+        var config = new StudyConfig { Alpha = StudyValues.Of(0.1, 0.5), Temperature = StudyValues.Of(2, 5), Seeds = 3 };
+        var settings = (StudyDetails.Queued("s", config) with { Baseline = Baselines, Trials = trials }).Settings;
 
-        var best = settings[0];
+        // One summary per setting of the space, in sampler order (α, then T): α=0.1 T=2 first, α=0.5 T=5 last.
+        Assert.Equal(4, settings.Count);
+        var best = settings[3];
         Assert.Equal((0.5, 5.0, 3), (best.Alpha, best.Temperature, best.Seeds));
         // Differences 0.04, 0.02, 0.03: mean 0.03, sd 0.01, t(0.975, 2) = 4.302653: half-width 0.024842.
         Assert.Equal(0.03, best.MeanDelta!.Value, 9);
@@ -32,9 +35,9 @@ public sealed class StudySummaryTests
         Assert.Equal(0.03 - 0.0248414, best.Ci95![0], 6);
         Assert.Equal(0.03 + 0.0248414, best.Ci95[1], 6);
 
-        // One completed seed: a mean but no interval; the pruned trial is counted, not averaged.
-        var early = settings[1];
-        Assert.Equal((1, 1), (early.Seeds, early.Pruned));
+        // One completed seed: a mean but no interval; the pruned trial is left out.
+        var early = settings[0];
+        Assert.Equal(1, early.Seeds);
         Assert.Equal(0.01, early.MeanDelta!.Value, 9);
         Assert.Null(early.Ci95);
     }

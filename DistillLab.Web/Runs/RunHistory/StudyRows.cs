@@ -19,7 +19,7 @@ public sealed class StudyRow
     /// <summary>The StudyConfig as JSON (base run settings and the space, as the API takes them).</summary>
     [Column("config")] public required string Config { get; set; }
     [Column("error")] public string? Error { get; set; }
-    /// <summary>The StudyBest as JSON; null until the confirm step ran.</summary>
+    /// <summary>The BestSetting as JSON; null until the confirm step ran.</summary>
     [Column("best")] public string? Best { get; set; }
     [Column("total_seconds")] public double? TotalSeconds { get; set; }
 }
@@ -36,7 +36,7 @@ public sealed class StudyEntryRow
     [Column("setting")] public required string Setting { get; set; }
     /// <summary>Finishing order within the study: halving replays finished trials in the order they ran.</summary>
     [Column("ordinal")] public int Ordinal { get; set; }
-    /// <summary>StudyTeacher, StudyBaseline or StudyTrial as JSON.</summary>
+    /// <summary>StudyTeacher, BaselineResult or TrialResult as JSON.</summary>
     [Column("entry")] public required string Entry { get; set; }
     /// <summary>For a teacher the study trained: what shaped it (ModelKey), so later runs and studies can reuse its file.</summary>
     [Column("model_key")] public string? ModelKey { get; set; }

@@ -16,6 +16,8 @@ public sealed record HeatmapCells(IReadOnlyList<string> Columns, IReadOnlyList<s
         var t2Values = config.T2Values();
         var rows = (from alpha in config.Alpha.Expand() from t2 in t2Values select (alpha, t2)).ToList();
         var settings = study.Settings.ToDictionary(s => (s.Alpha, s.Temperature, s.ScaleByTemperatureSquared));
+        var stopped = study.Trials.Where(t => t.Status is TrialStatus.Pruned or TrialStatus.Failed)
+            .ToLookup(t => (t.Alpha, t.Temperature, t.ScaleByTemperatureSquared));
         int seeds = config.Seeds;
         var values = new double?[rows.Count][];
         var texts = new string[rows.Count][];
@@ -25,9 +27,10 @@ public sealed record HeatmapCells(IReadOnlyList<string> Columns, IReadOnlyList<s
             texts[r] = new string[temperatures.Count];
             for (int c = 0; c < temperatures.Count; c++)
             {
-                settings.TryGetValue((rows[r].alpha, temperatures[c], rows[r].t2), out var s);
+                var key = (rows[r].alpha, temperatures[c], rows[r].t2);
+                settings.TryGetValue(key, out var s);
                 values[r][c] = s?.MeanDelta is { } d ? Math.Round(100 * d, 2) : null;
-                texts[r][c] = Text(s, seeds);
+                texts[r][c] = Text(s, seeds, stopped[key].Count(t => t.Status == TrialStatus.Pruned), stopped[key].Count(t => t.Status == TrialStatus.Failed));
             }
         }
         string RowName((double Alpha, bool T2) row) =>
@@ -36,15 +39,15 @@ public sealed record HeatmapCells(IReadOnlyList<string> Columns, IReadOnlyList<s
     }
 
     /// <summary>"+2.1<br>[0.8, 3.4]<br>3/3 seeds" (the CI once two seeds are in), "pruned 1" when halving stopped any.</summary>
-    public static string Text(StudySettingSummary? s, int seeds)
+    public static string Text(SettingSummary? s, int seeds, int pruned = 0, int failed = 0)
     {
-        if (s is null) return "";
+        if (s is null || s.Seeds == 0 && pruned == 0 && failed == 0) return "";
         var lines = new List<string>();
         if (s.MeanDelta is { } d) lines.Add(Points(d));
         if (s.Ci95 is [var lo, var hi]) lines.Add($"[{Points(lo)}, {Points(hi)}]");
         lines.Add($"{s.Seeds}/{seeds} seeds");
-        if (s.Pruned > 0) lines.Add($"pruned {s.Pruned}");
-        if (s.Failed > 0) lines.Add($"failed {s.Failed}");
+        if (pruned > 0) lines.Add($"pruned {pruned}");
+        if (failed > 0) lines.Add($"failed {failed}");
         return string.Join("<br>", lines);
     }
 

@@ -1,5 +1,6 @@
 using DistillLab.Core.Training;
 using DistillLab.Web.Components.Pages.Lab;
+using DistillLab.Core.Studies;
 using DistillLab.Web.Studies;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
