@@ -39,16 +39,17 @@ public sealed class StudyScreenshots(ITestOutputHelper output)
             await page.WaitForTimeoutAsync(300);
         }
         await Expect(estimate).ToContainTextAsync("about", new() { Timeout = 120_000 });
-        output.WriteLine("estimate: " + await estimate.TextContentAsync());
+        await page.WaitForTimeoutAsync(2000);
+        output.WriteLine("estimate: " + await estimate.TextContentAsync() + " / " + await page.GetByText("trials on").TextContentAsync());
         await page.GetByRole(AriaRole.Button, new() { Name = "Start study" }).ClickAsync();
 
         var done = page.GetByLabel("Trials done");
         await Expect(done).ToHaveTextAsync("14 of 27 trials done", new() { Timeout = 60 * 60_000 });
         await page.WaitForTimeoutAsync(1500);
-        await page.ScreenshotAsync(new() { Path = DocsImage("studies-heatmap-filling.png"), FullPage = true });
+        await ScreenshotAsync(page, "studies-heatmap-filling.png");
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Verdict" })).ToBeVisibleAsync(new() { Timeout = 60 * 60_000 });
         await page.WaitForTimeoutAsync(1500);
-        await page.ScreenshotAsync(new() { Path = DocsImage("studies-verdict.png"), FullPage = true });
+        await ScreenshotAsync(page, "studies-verdict.png");
 
         var studies = await http.GetStringAsync("/api/studies");
         var id = System.Text.Json.JsonDocument.Parse(studies).RootElement[0].GetProperty("id").GetString()!;
@@ -58,6 +59,13 @@ public sealed class StudyScreenshots(ITestOutputHelper output)
         foreach (var s in study.Settings) output.WriteLine($"{s.Alpha} {s.Temperature} seeds {s.Seeds} val {s.MeanValAccuracy:P1} delta {100 * s.MeanDelta:F2} ci {string.Join(" ", s.Ci95?.Select(c => (100 * c).ToString("F2")) ?? [])}");
         output.WriteLine("verdict: " + study.Best?.Verdict);
         health.AssertHealthy();
+    }
+
+    /// <summary>The whole page from its top (scrolled, the fixed app bar would cross the picture).</summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new() { Path = DocsImage(name), FullPage = true });
     }
 
     private static string DocsImage(string name)
