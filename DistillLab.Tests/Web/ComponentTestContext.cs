@@ -32,6 +32,8 @@ public sealed class ComponentTestContext : BunitContext
         Services.AddSingleton(Registry);
         Services.AddSingleton(Events);
         Services.AddSingleton(new RunRequests(Registry, Events, dashboard, data));
+        // The Lab reads a study's best setting (?study=); no study runs in component tests.
+        Services.AddSingleton(new DistillLab.Web.Studies.StudyRegistry(new DistillLab.Web.Studies.StudyStore(Store), journal));
         Services.AddSingleton(new RunLabels(Registry, Events));
         Services.AddSingleton(journal);
         Services.AddSingleton(new DatasetCatalog(data));

@@ -18,6 +18,16 @@ namespace DistillLab.Tests.Web;
 [Collection(DashboardCollection.Name)]
 public sealed class RunHistoryUpgradeTests : IDisposable
 {
+    /// <summary>Every migration of the run history, oldest first; the initial one is the adopted schema.</summary>
+    private static List<string> AllMigrations()
+    {
+        var ids = typeof(RunHistoryDb).Assembly.GetTypes()
+            .Select(t => System.Reflection.CustomAttributeExtensions.GetCustomAttribute<Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute>(t)?.Id)
+            .OfType<string>().Order().ToList();
+        Assert.Equal(RunHistorySchema.InitialMigrationId, ids[0]);
+        return ids;
+    }
+
     private readonly string folder = Path.Combine(Path.GetTempPath(), "distilllab-upgrade-" + Guid.NewGuid().ToString("N")[..8]);
     private string DatabasePath => Path.Combine(folder, "distilllab.db");
     private IOptions<DataOptions> Options => Microsoft.Extensions.Options.Options.Create(new DataOptions { Directory = folder, Roots = [folder] });
@@ -59,7 +69,8 @@ public sealed class RunHistoryUpgradeTests : IDisposable
 
         foreach (var table in new[] { "runs", "epochs", "predictions" })
             Assert.Equal(Columns(Path.Combine(fresh, "distilllab.db"), table), Columns(DatabasePath, table));
-        Assert.Equal([RunHistorySchema.InitialMigrationId], Query(DatabasePath, "SELECT MigrationId FROM __EFMigrationsHistory"));
+        // The initial migration is recorded as adopted, and every later one (e.g. Studies) applied on top.
+        Assert.Equal(AllMigrations(), Query(DatabasePath, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId"));
         Assert.Equal("wal", Query(DatabasePath, "PRAGMA journal_mode").Single());
     }
 
@@ -82,7 +93,7 @@ public sealed class RunHistoryUpgradeTests : IDisposable
         var reopened = new RunStore(Options);
 
         Assert.Equal(schemaVersion, long.Parse(Query(DatabasePath, "PRAGMA schema_version").Single()));
-        Assert.Equal([RunHistorySchema.InitialMigrationId], Query(DatabasePath, "SELECT MigrationId FROM __EFMigrationsHistory"));
+        Assert.Equal(AllMigrations(), Query(DatabasePath, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId"));
         Assert.Equal(["added", "queued", "reused", "first"], reopened.List().Select(r => r.Id));
         Assert.Equal(Json(added), Json(reopened.Load("added")));
         Assert.Equal(new Prediction(0, 0.65), reopened.LoadPredictions("added")[1].Distilled);
