@@ -29,7 +29,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
         public Option<string> Out { get; } = new("--out") { Description = "write the results as JSON", HelpName = "FILE" };
         public Option<string> Export { get; } = new("--export")
         {
-            Description = "write the three trained models into this folder (created if missing) as ONNX and safetensors: teacher.onnx, studentScratch.onnx, studentDistilled.onnx and the same names .safetensors",
+            Description = "write the three trained models as .onnx and .safetensors into this folder (created if missing)",
             HelpName = "DIR",
         };
 
