@@ -19,9 +19,9 @@ public static class CompareRuns
         return new RunDetails(id, RunStatus.Completed, config, true, at)
         {
             StartedAt = at, FinishedAt = at.AddMinutes(1), ImageSize = 64, Device = "cpu",
-            Teacher = new ModelView(1000, accuracy.Teacher, 0.3, teacher ?? History(0.6)),
-            StudentScratch = new ModelView(100, accuracy.Scratch, 0.5, scratch ?? History(0.5)),
-            StudentDistilled = new ModelView(100, accuracy.Distilled, 0.4, distilled ?? History(0.55, distilled: true)),
+            Teacher = new ModelView { Parameters = 1000, TestAccuracy = accuracy.Teacher, TestLoss = 0.3, History = teacher ?? History(0.6) },
+            StudentScratch = new ModelView { Parameters = 100, TestAccuracy = accuracy.Scratch, TestLoss = 0.5, History = scratch ?? History(0.5) },
+            StudentDistilled = new ModelView { Parameters = 100, TestAccuracy = accuracy.Distilled, TestLoss = 0.4, History = distilled ?? History(0.55, distilled: true) },
             TotalSeconds = 60, Name = name,
         };
     }

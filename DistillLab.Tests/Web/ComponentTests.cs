@@ -14,9 +14,9 @@ public sealed class ComponentTests
         {
             StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow, ImageSize = 64, Device = "cpu",
             Data = new DataSummary("synthetic", ["cat", "dog"], 80, 10, 10, new Dictionary<string, int>()),
-            Teacher = new ModelView(1_000_000, 0.90, 0.30, [], ModelBytes: 4_000_000, InferenceMillisecondsPerImage: 1.5),
-            StudentScratch = new ModelView(100_000, 0.70, 0.60, [], ModelBytes: 400_000, InferenceMillisecondsPerImage: 0.2),
-            StudentDistilled = new ModelView(100_000, 0.78, 0.50, [], ModelBytes: 400_000, InferenceMillisecondsPerImage: 0.2),
+            Teacher = new ModelView { Parameters = 1_000_000, TestAccuracy = 0.90, TestLoss = 0.30, ModelBytes = 4_000_000, InferenceMillisecondsPerImage = 1.5 },
+            StudentScratch = new ModelView { Parameters = 100_000, TestAccuracy = 0.70, TestLoss = 0.60, ModelBytes = 400_000, InferenceMillisecondsPerImage = 0.2 },
+            StudentDistilled = new ModelView { Parameters = 100_000, TestAccuracy = 0.78, TestLoss = 0.50, ModelBytes = 400_000, InferenceMillisecondsPerImage = 0.2 },
             TotalSeconds = 12.5,
         };
 

@@ -28,8 +28,8 @@ public sealed class EstimateComponentTests
         var run = new RunDetails(id, RunStatus.Completed, Defaults, true, started)
         {
             StartedAt = started, FinishedAt = started.AddSeconds(400), ImageSize = key.ImageSize, Device = key.Device, Data = data,
-            Teacher = new ModelView(1000, 0.9, 0.3, []), StudentScratch = new ModelView(100, 0.7, 0.6, []),
-            StudentDistilled = new ModelView(100, 0.8, 0.5, []), TotalSeconds = 380,
+            Teacher = new ModelView { Parameters = 1000, TestAccuracy = 0.9, TestLoss = 0.3 }, StudentScratch = new ModelView { Parameters = 100, TestAccuracy = 0.7, TestLoss = 0.6 },
+            StudentDistilled = new ModelView { Parameters = 100, TestAccuracy = 0.8, TestLoss = 0.5 }, TotalSeconds = 380,
         };
         ctx.Store.Insert(run, RunRequests.TeacherKey(Defaults), RunRequests.ScratchKey(Defaults));
         ctx.Store.Update(run);
@@ -129,7 +129,7 @@ public sealed class EstimateComponentTests
         {
             StartedAt = DateTimeOffset.UtcNow, ImageSize = key.ImageSize, Device = key.Device,
             Data = new DataSummary("synthetic", ["cat", "dog"], 4000, 500, 500, new Dictionary<string, int>()),
-            Teacher = new ModelView(1000, null, null, []), Stage = "training", Progress = new RunProgress(ModelRole.Teacher, 8, 8, 50, 125, 12),
+            Teacher = new ModelView { Parameters = 1000 }, Stage = "training", Progress = new RunProgress(ModelRole.Teacher, 8, 8, 50, 125, 12),
         };
         var panel = ctx.Render<RunStatusPanel>(p => p.Add(x => x.Run, running));
 

@@ -21,7 +21,7 @@ public sealed class PredictionsUploadTests
     {
         await using var ctx = new ComponentTestContext();
         var decoder = new HeldUploadDecoder(Options.Create(new DashboardOptions { ConcurrentDecodes = 1, WaitingDecodes = 0 }));
-        ctx.Services.AddSingleton(new PredictionService(ctx.Store, ctx.Artifacts, decoder));
+        ctx.Services.AddSingleton(new PredictionService(ctx.Registry, decoder));
         var run = CompareRuns.Save(ctx.Store, CompareRuns.Run("run-a", new LabConfig(), (0.9, 0.8, 0.85)));
         foreach (var role in ModelRoles.All)
         {

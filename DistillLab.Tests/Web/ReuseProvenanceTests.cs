@@ -39,7 +39,7 @@ public sealed class ReuseProvenanceTests
         await using var ctx = new ComponentTestContext();
         var config = new LabConfig();
         var started = DateTimeOffset.UtcNow.AddMinutes(-10);
-        var empty = new ModelView(1000, 0.9, 0.3, []);
+        var empty = new ModelView { Parameters = 1000, TestAccuracy = 0.9, TestLoss = 0.3 };
         var run = new RunDetails("earlier", RunStatus.Completed, config, true, started)
         {
             StartedAt = started, FinishedAt = started.AddSeconds(400), ImageSize = 64, Device = "cpu",

@@ -151,21 +151,21 @@ public sealed class RunHistoryUpgradeTests : IDisposable
         var at = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
         var data = new DataSummary("synthetic", ["cat", "dog"], 80, 10, 10, new Dictionary<string, int> { ["corrupt"] = 2 });
         var first = CompareRuns.Run("first", new LabConfig { Alpha = 0.2, Temperature = 3 }, (0.9, 0.7, 0.8), name: "baseline")
-            with { Notes = "two\nlines", Data = data, Teacher = new ModelView(1000, 0.9, 0.3, CompareRuns.History(0.6), ModelBytes: 4000, InferenceMillisecondsPerImage: 1.5) };
+            with { Notes = "two\nlines", Data = data, Teacher = new ModelView { Parameters = 1000, TestAccuracy = 0.9, TestLoss = 0.3, History = CompareRuns.History(0.6), ModelBytes = 4000, InferenceMillisecondsPerImage = 1.5 } };
         // Stored before models carried ReusedFrom: the source is only in teacher_from.
         var reused = CompareRuns.Run("reused", new LabConfig { Alpha = 0.5 }, (0.9, 0.72, 0.81), teacher: []) with
         {
             CreatedAt = at.AddHours(1), StartedAt = at.AddHours(1), FinishedAt = at.AddHours(1.5), TeacherReusedFrom = "first",
-            Teacher = new ModelView(1000, 0.9, 0.3, [], Reused: true),
+            Teacher = new ModelView { Parameters = 1000, TestAccuracy = 0.9, TestLoss = 0.3, Reused = true },
         };
         var failed = CompareRuns.Run("failed", new LabConfig { Data = "folder:/gone" }, (0, 0, 0)) with
         {
             Status = RunStatus.Failed, Error = "The folder '/gone' does not exist.", CreatedAt = at.AddDays(1).ToOffset(TimeSpan.FromHours(2)),
             StartedAt = at.AddDays(1), FinishedAt = at.AddDays(1).AddSeconds(3), ImageSize = null, Device = null, TotalSeconds = null,
-            Teacher = new ModelView(null, null, null, []), StudentScratch = new ModelView(null, null, null, []),
-            StudentDistilled = new ModelView(null, null, null, []),
+            Teacher = new ModelView(), StudentScratch = new ModelView(),
+            StudentDistilled = new ModelView(),
         };
-        var empty = new ModelView(null, null, null, []);
+        var empty = new ModelView();
         var queued = new RunDetails("queued", RunStatus.Queued, new LabConfig(), false, at.AddDays(2)) { Name = "waiting" };
 
         using (var previous = new PreviousVersionDatabase(DatabasePath, firstRelease))

@@ -21,7 +21,7 @@ public sealed class RunTimeLeftTests
             Teacher = teacher, StudentScratch = scratch, StudentDistilled = distilled, Stage = "training", Progress = progress,
         };
 
-    private static ModelView Trained(params EpochMetrics[] epochs) => new(1000, null, null, epochs);
+    private static ModelView Trained(params EpochMetrics[] epochs) => new() { Parameters = 1000, History = epochs };
 
     [Fact]
     public void ARunsEpochsGiveItsSpeedsAndTheValidationShare()
@@ -39,7 +39,7 @@ public sealed class RunTimeLeftTests
     {
         var started = DateTimeOffset.UtcNow;
         // Teacher reused: its copied epochs (8.5 s) are not this run's time. Scratch 2 x 4.25 s and distilled 16.25 s were.
-        var run = Run(new ModelView(1000, 0.9, 0.3, [Epoch(1, 100, 0.5)], Reused: true), Trained(Epoch(1, 200, 0.25), Epoch(2, 200, 0.25)),
+        var run = Run(new ModelView { Parameters = 1000, TestAccuracy = 0.9, TestLoss = 0.3, History = [Epoch(1, 100, 0.5)], Reused = true }, Trained(Epoch(1, 200, 0.25), Epoch(2, 200, 0.25)),
             Trained(Epoch(1, 50, 0.25)), null) with { Status = RunStatus.Completed, StartedAt = started, FinishedAt = started.AddSeconds(40), TotalSeconds = 35 };
         var speed = new Throughput(100, 200) { EvaluationShare = 0.5 };
         var (loading, finishing) = RunFigures.Overheads(run, speed)!.Value;
@@ -63,7 +63,7 @@ public sealed class RunTimeLeftTests
     {
         var before = new Throughput(100, 200) { EvaluationShare = 0.5 };
         var teacherPhase = new RunProgress(ModelRole.Teacher, 1, 2, 5, 25, 20);
-        var reusedScratch = Run(Trained(), new ModelView(100, null, null, [Epoch(1, 200, 0.25)], ReusedFrom: "earlier"), Trained(), teacherPhase);
+        var reusedScratch = Run(Trained(), new ModelView { Parameters = 100, History = [Epoch(1, 200, 0.25)], ReusedFrom = "earlier" }, Trained(), teacherPhase);
         // 20 s + scratch test (100 x 0.5 / 200) + distilled 16.75 s.
         Assert.Equal(20 + 0.25 + 16.75, RunTimeLeft.Seconds(reusedScratch, before, TimeSpan.Zero)!.Value, 6);
 

@@ -6,27 +6,6 @@ namespace DistillLab.Web.Runs;
 
 public enum RunStatus { Queued, Running, Completed, Failed, Cancelled, Interrupted }
 
-/// <summary>What a user asks for: the lab config plus the service-level choice to reuse a trained teacher and
-/// scratch student (<see cref="ModelReuse"/>; the name ReuseTeacher is kept for API compatibility), and optionally
-/// a name and notes for the run (see <see cref="RunLabel"/>).</summary>
-public sealed record RunRequest(LabConfig Config, bool ReuseTeacher = true, string? Name = null, string? Notes = null);
-
-/// <summary>One model's part of a run: size, training history so far and, once tested, its test metrics.</summary>
-/// <param name="ReusedFrom">For a reused model: the run that trained it (through any chain of reuses); null when this run trained it.</param>
-public sealed record ModelView(
-    long? Parameters,
-    double? TestAccuracy,
-    double? TestLoss,
-    IReadOnlyList<EpochMetrics> History,
-    bool Reused = false,
-    long? ModelBytes = null,
-    double? InferenceMillisecondsPerImage = null,
-    string? ReusedFrom = null)
-{
-    /// <summary>A model that has not started: no size, no results, no epochs.</summary>
-    public static ModelView Empty { get; } = new(null, null, null, []);
-}
-
 /// <summary>Where the running model is: phase, epoch and batch.</summary>
 public sealed record RunProgress(ModelRole Model, int Epoch, int Epochs, int Batch, int Batches, double? SecondsLeft);
 
