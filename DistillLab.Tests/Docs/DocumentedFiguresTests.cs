@@ -5,8 +5,8 @@ using System.Reflection;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Runtime;
 using DistillLab.Core.Training;
-using DistillLab.Tests.Core;
 using DistillLab.Web.Cli;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.Docs;
 
