@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DistillLab.Core.Insight;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Core.Experiments;
@@ -12,7 +13,8 @@ public sealed record LabReport(
     ModelResult StudentScratch,
     ModelResult StudentDistilled,
     double TotalSeconds,
-    IReadOnlyList<LabReport.ForeignPart>? ForeignModels = null)
+    IReadOnlyList<LabReport.ForeignPart>? ForeignModels = null,
+    RunInsight? Insight = null)
 {
     /// <summary>The run's <see cref="DataSummary"/> less its source (the config's data names it): the keys reports have always had.</summary>
     public sealed record DataPart(IReadOnlyList<string> Classes, int Train, int Validation, int Test, IReadOnlyDictionary<string, int> Skipped);
@@ -39,7 +41,8 @@ public sealed record LabReport(
             result.Teacher, result.StudentScratch, result.StudentDistilled, result.TotalSeconds,
             result.ForeignModels is { Count: > 0 } foreign
                 ? foreign.Select(f => new ForeignPart(f.Model == ModelRole.Teacher ? "teacher" : "studentScratch", f.Path, f.Differences, f.Consequence)).ToList()
-                : null);
+                : null,
+            result.Insight);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
