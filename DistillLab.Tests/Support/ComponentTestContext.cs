@@ -15,6 +15,10 @@ namespace DistillLab.Tests.Support;
 /// <summary>A bUnit context with MudBlazor, loose JS interop (Plotly's calls are recorded, not run) and the dashboard's services over a temp data folder.</summary>
 public sealed class ComponentTestContext : BunitContext
 {
+    // A wait ends as soon as its condition holds; the limit only matters when the machine is loaded (2 cores shared
+    // with builds), where bUnit's 1 s default and our old 5 s limits failed tests whose pages were merely slow.
+    static ComponentTestContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(30);
+
     /// <param name="download">Where the Cats vs Dogs download would come from; the release by default (never fetched unless a test clicks).</param>
     public ComponentTestContext(DownloadSettings? download = null)
     {

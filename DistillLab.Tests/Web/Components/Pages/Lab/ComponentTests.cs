@@ -83,7 +83,7 @@ public sealed class ComponentTests
         ctx.Events.Publish(new EpochCompletedEvent(run.Id, ModelRole.Teacher, metrics));
 
         // Two series (train dashed, validation solid) each gain the epoch, in one extendTraces call.
-        chart.WaitForAssertion(() => Assert.Equal(2, chart.Instance.PointsPlotted), TimeSpan.FromSeconds(5));
+        chart.WaitForAssertion(() => Assert.Equal(2, chart.Instance.PointsPlotted), TimeSpan.FromSeconds(30));
         Assert.Contains(ctx.JSInterop.Invocations, i => i.Identifier.Contains("extendTraces", StringComparison.OrdinalIgnoreCase));
         Assert.Equal("2", chart.Find("[role=figure]").GetAttribute("data-points"));
 

@@ -60,7 +60,7 @@ public sealed class DatasetDownloadComponentTests
         popovers.WaitForAssertion(() => Assert.Contains("petimages (download first)", popovers.Markup));
 
         form.FindAll("button").Single(b => b.TextContent.Contains("Download Cats vs Dogs")).Click();
-        form.WaitForAssertion(() => Assert.Contains("Cats vs Dogs is downloaded", form.Markup), TimeSpan.FromSeconds(20));
+        form.WaitForAssertion(() => Assert.Contains("Cats vs Dogs is downloaded", form.Markup), TimeSpan.FromSeconds(30));
         popovers.WaitForAssertion(() => Assert.Contains($"petimages ({zip.ExtractedCats + zip.ExtractedDogs} images)", popovers.Markup));
     }
 }

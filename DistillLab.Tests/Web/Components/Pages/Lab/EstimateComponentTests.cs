@@ -61,7 +61,7 @@ public sealed class EstimateComponentTests
         form.WaitForAssertion(() => Assert.Equal(0.4, form.Instance.Request.Config.Alpha, 6));
 
         ctx.MeasureGate.Set();
-        form.WaitForAssertion(() => Assert.StartsWith("Estimated duration: about", EstimateText(form)), TimeSpan.FromSeconds(5));
+        form.WaitForAssertion(() => Assert.StartsWith("Estimated duration: about", EstimateText(form)), TimeSpan.FromSeconds(30));
         // The default run on the 5,000 synthetic images (4,000 / 500 / 500) at the measured speeds, plus predicting
         // the 500 stored test images and timing 55 single images with all three models.
         var speed = ctx.MeasuredSpeed;
@@ -116,7 +116,7 @@ public sealed class EstimateComponentTests
         Assert.Equal(0, ctx.Measurements);
 
         Assert.True(requests.Cancel(queued.Run!.Id));
-        form.WaitForAssertion(() => Assert.StartsWith("Estimated duration: about", EstimateText(form)), TimeSpan.FromSeconds(5));
+        form.WaitForAssertion(() => Assert.StartsWith("Estimated duration: about", EstimateText(form)), TimeSpan.FromSeconds(30));
         Assert.Equal(1, ctx.Measurements);
     }
 

@@ -114,7 +114,7 @@ public sealed class LabPageComponentTests
         var metrics = new EpochMetrics(1, 0.6, 0.3, 0.55, 0.7, 1.0, 300, 0.6, 0.1);
         ctx.Registry.Live(run.Id)!.AddEpoch(ModelRole.StudentDistilled, metrics);
         ctx.Events.Publish(new EpochCompletedEvent(run.Id, ModelRole.StudentDistilled, metrics));
-        lab.WaitForAssertion(() => Assert.Single(lab.FindAll("[role=figure][aria-label='Distilled student: combined loss']")), TimeSpan.FromSeconds(5));
+        lab.WaitForAssertion(() => Assert.Single(lab.FindAll("[role=figure][aria-label='Distilled student: combined loss']")), TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class LabPageComponentTests
         ctx.Events.Publish(new EpochCompletedEvent(run.Id, ModelRole.Teacher, metrics));
 
         // extendTraces failed in the "browser": the chart is drawn again from the run's whole history.
-        chart.WaitForAssertion(() => Assert.Equal(2, plotly.Invocations.Count(i => i.Identifier == "newPlot")), TimeSpan.FromSeconds(5));
+        chart.WaitForAssertion(() => Assert.Equal(2, plotly.Invocations.Count(i => i.Identifier == "newPlot")), TimeSpan.FromSeconds(30));
         Assert.Equal(2, chart.Instance.PointsPlotted);
         Assert.Contains(log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("failed in the browser") && e.Exception is JSException);
     }
@@ -158,7 +158,7 @@ public sealed class LabPageComponentTests
             .Add(c => c.RunId, run.Id)
             .Add(c => c.Title, "Accuracy")
             .Add(c => c.Series, ChartSeries.Accuracy(ModelRole.Teacher)));
-        chart.WaitForAssertion(() => Assert.Contains("could not be drawn", chart.Find(".chart-failed").TextContent), TimeSpan.FromSeconds(5));
+        chart.WaitForAssertion(() => Assert.Contains("could not be drawn", chart.Find(".chart-failed").TextContent), TimeSpan.FromSeconds(30));
         Assert.Equal(4, plotly.Invocations.Count(i => i.Identifier == "newPlot"));
         Assert.Equal(3, log.Entries.Count(e => e.Level == LogLevel.Warning && e.Category.EndsWith("ChartErrorBoundary")));
         Assert.Single(log.Entries, e => e.Level == LogLevel.Error && e.Category.EndsWith("ChartErrorBoundary"));
@@ -173,7 +173,7 @@ public sealed class LabPageComponentTests
         var download = ctx.Render<DatasetDownload>();
         download.FindAll("button").Single(b => b.TextContent.Contains("Download Cats vs Dogs")).Click();
 
-        download.WaitForAssertion(() => Assert.NotNull(download.Find(".download-card details")), TimeSpan.FromSeconds(20));
+        download.WaitForAssertion(() => Assert.NotNull(download.Find(".download-card details")), TimeSpan.FromSeconds(30));
         var card = download.Find(".download-card .mud-alert-message");
         var full = card.QuerySelector("details")!.TextContent;
         var summary = card.TextContent.Replace(full, "").Trim();
