@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DistillLab.Core.Insight;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Core.Experiments;
@@ -12,7 +13,8 @@ public sealed record LabReport(
     LabReport.ModelPart StudentScratch,
     LabReport.ModelPart StudentDistilled,
     double TotalSeconds,
-    IReadOnlyList<LabReport.ForeignPart>? ForeignModels = null)
+    IReadOnlyList<LabReport.ForeignPart>? ForeignModels = null,
+    RunInsight? Insight = null)
 {
     public sealed record DataPart(IReadOnlyList<string> Classes, int Train, int Validation, int Test, IReadOnlyDictionary<string, int> Skipped);
 
@@ -40,7 +42,8 @@ public sealed record LabReport(
             Model(result.Teacher), Model(result.StudentScratch), Model(result.StudentDistilled), result.TotalSeconds,
             result.ForeignModels is { Count: > 0 } foreign
                 ? foreign.Select(f => new ForeignPart(f.Model == ModelRole.Teacher ? "teacher" : "studentScratch", f.Path, f.Differences, f.Consequence)).ToList()
-                : null);
+                : null,
+            result.Insight);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

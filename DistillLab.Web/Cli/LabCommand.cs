@@ -143,6 +143,11 @@ public static class LabCommand
         foreach (var f in r.ForeignModels ?? [])
             progress.Line($"warning: the {ConsoleProgress.Name(f.Model)} was not trained on this run's training split (used with --allow-foreign-teacher): " +
                           $"{string.Join("; ", f.Differences)}; {f.Consequence}");
+        if (r.Insight is { } insight)
+        {
+            progress.Line("");
+            foreach (var line in InsightTable.Lines(insight)) progress.Line(line);
+        }
     }
 
     private static string Format(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{t.TotalSeconds:F0} s";
