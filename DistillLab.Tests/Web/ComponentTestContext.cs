@@ -26,7 +26,8 @@ public sealed class ComponentTestContext : BunitContext
         var dashboard = Options.Create(new DashboardOptions());
         Store = new RunStore(data);
         var journal = new RunJournal(Store, NullLogger<RunJournal>.Instance);
-        Registry = new RunRegistry(Store, journal);
+        Artifacts = new RunArtifacts(data, dashboard, journal);
+        Registry = new RunRegistry(Store, journal, Artifacts);
         Events = new RunEventStream(NullLogger<RunEventStream>.Instance);
         Services.AddSingleton(Store);
         Services.AddSingleton(Registry);
@@ -35,7 +36,6 @@ public sealed class ComponentTestContext : BunitContext
         Services.AddSingleton(new RunLabels(Registry, Events));
         Services.AddSingleton(journal);
         Services.AddSingleton(new DatasetCatalog(data));
-        Artifacts = new RunArtifacts(data, dashboard, journal);
         Services.AddSingleton(Artifacts);
         var reuse = new ModelReuse(Store, Artifacts);
         Services.AddSingleton(reuse);

@@ -1,6 +1,6 @@
 using Bunit;
 using DistillLab.Core.Experiments;
-using DistillLab.Web.Components.Pages.Runs;
+using RunsPage = DistillLab.Web.Components.Pages.Runs.Runs;
 using DistillLab.Web.Runs;
 using MudBlazor;
 using static DistillLab.Tests.Web.CompareRuns;
@@ -18,14 +18,14 @@ public sealed class RunsPageTests
         return ctx;
     }
 
-    private static List<string> RowIds(IRenderedComponent<Runs> page) =>
+    private static List<string> RowIds(IRenderedComponent<RunsPage> page) =>
         page.FindAll("tbody tr").Select(r => r.QuerySelector("td[data-label=Run]")!.TextContent.Trim()).ToList();
 
     [Fact]
     public async Task DistilledMinusScratchIsAColumnAndSortsTheRuns()
     {
         await using var ctx = WithRuns();
-        var page = ctx.Render<Runs>();
+        var page = ctx.Render<RunsPage>();
         Assert.Equal(["run-c", "run-b", "run-a"], RowIds(page)); // newest first
         var gains = page.FindAll("td[data-label='Distilled − scratch']").Select(td => td.TextContent.Trim()).ToList();
         Assert.Equal(["0.0 points", "−2.0 points", "+5.0 points"], gains);
@@ -41,7 +41,7 @@ public sealed class RunsPageTests
     {
         await using var ctx = WithRuns();
         for (int i = 4; i <= 7; i++) Save(ctx.Store, Run($"run-{i}", new LabConfig(), (0.9, 0.8, 0.8)));
-        var page = ctx.Render<Runs>();
+        var page = ctx.Render<RunsPage>();
         Assert.NotNull(CompareButton(page).GetAttribute("disabled"));
 
         Tick(page, "run-b");
@@ -60,7 +60,7 @@ public sealed class RunsPageTests
         var changed = new List<RunEvent>();
         using var other = ctx.Events.Subscribe(e => { lock (changed) changed.Add(e); return Task.CompletedTask; });
         var dialogs = ctx.Render<MudDialogProvider>();
-        var page = ctx.Render<Runs>();
+        var page = ctx.Render<RunsPage>();
 
         page.Find("button[aria-label='Name or notes of run run-a']").Click();
         dialogs.WaitForElement("textarea");
@@ -78,9 +78,9 @@ public sealed class RunsPageTests
         Assert.True(SpinWait.SpinUntil(() => { lock (changed) return changed.OfType<RunChangedEvent>().Any(e => e.RunId == "run-a"); }, 5000));
     }
 
-    private static AngleSharp.Dom.IElement CompareButton(IRenderedComponent<Runs> page) =>
+    private static AngleSharp.Dom.IElement CompareButton(IRenderedComponent<RunsPage> page) =>
         page.FindAll("a, button").Single(b => b.TextContent.Trim() == "Compare selected");
 
-    private static void Tick(IRenderedComponent<Runs> page, string id) =>
+    private static void Tick(IRenderedComponent<RunsPage> page, string id) =>
         page.Find($"input[aria-label='Select run {id}']").Change(true);
 }
