@@ -15,7 +15,8 @@ internal static class OnnxModelBuilder
     public const string OutputName = "logits";
     public const string BatchDimension = "N";
 
-    // Opset 17 and IR version 8 are the pair PyTorch's own exporter writes for opset 17: every ONNX Runtime since 1.12 reads them.
+    // Opset 17 came with IR version 8 in ONNX 1.12: the oldest pair that meets the "opset 17 or later", so older
+    // runtimes can read the file too. Nothing in the graph (Conv, Relu, MaxPool, Flatten, Gemm on float32) needs a later one.
     public const int Opset = 17;
     private const long IrVersion = 8;
 

@@ -71,7 +71,7 @@ public sealed class LabCommandTests : IDisposable
         Assert.Equal(0, Lab("--help"));
         foreach (var option in new[] { "--data", "--image-size", "--limit", "--teacher-epochs", "--student-epochs", "--alpha",
                      "--temperature", "--t2", "--batch-size", "--lr", "--seed", "--device", "--teacher", "--save-teacher", "--scratch", "--save-scratch",
-                     "--allow-foreign-teacher", "--out" })
+                     "--allow-foreign-teacher", "--out", "--export" })
             Assert.Contains(option, stdout.ToString());
     }
 
