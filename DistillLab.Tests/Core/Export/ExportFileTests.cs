@@ -56,6 +56,21 @@ public sealed class ExportFileTests : IDisposable
     }
 
     [Fact]
+    public void ExportingBothFormatsAndLoadingBackLeavesNoTensorsBehind()
+    {
+        static long Live() => TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+        var path = Path.Combine(root, "teacher.safetensors");
+        long before = Live();
+        using (var teacher = Build(ModelKind.Teacher, 48, seed: 1))
+        {
+            ModelExport.WriteOnnx(teacher, CatsDogs, Path.Combine(root, "teacher.onnx"));
+            ModelExport.WriteSafetensors(teacher, CatsDogs, path);
+        }
+        ModelExport.LoadSafetensors(path).Dispose();
+        Assert.Equal(before, Live());
+    }
+
+    [Fact]
     public void FileNamesAreTheRoleKeysAndReadBack()
     {
         Assert.Equal("studentDistilled.onnx", ModelExport.FileName(DistillLab.Core.Training.ModelRole.StudentDistilled, ExportFormat.Onnx));
