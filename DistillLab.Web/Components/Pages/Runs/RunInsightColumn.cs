@@ -4,25 +4,24 @@ using DistillLab.Web.Runs;
 
 namespace DistillLab.Web.Components.Pages.Runs;
 
-/// <summary>One of the Runs table's insight columns: a figure of the scratch or the distilled student, next to each
-/// other per figure so the two compare at a glance. Runs without insight show a dash and sort first.</summary>
-public sealed record RunInsightColumn(string Figure, string Model, string Description, Func<RunDetails, double?> Value, Func<double?, string> Format)
+/// <summary>One of the Runs table's insight columns: a figure of the distilled student over the scratch student's.
+/// It sorts by the distilled student's figure: a retune reuses the scratch student, so that is the one that moves.
+/// Runs without insight show a dash and sort first.</summary>
+public sealed record RunInsightColumn(string Figure, string Description, Func<ModelInsight, double?> Value, Func<double?, string> Format)
 {
-    public string Label => $"{Figure} ({Model})";
+    public string Label => $"{Figure} (distilled / scratch)";
 
-    public string Text(RunDetails run) => Format(Value(run));
+    public double? Distilled(RunDetails run) => run.Insight is { } i ? Value(i.StudentDistilled) : null;
+
+    public string DistilledText(RunDetails run) => Format(Distilled(run));
+
+    public string ScratchText(RunDetails run) => Format(run.Insight is { } i ? Value(i.StudentScratch) : null);
 
     public static IReadOnlyList<RunInsightColumn> All { get; } =
     [
-        .. Pair("Agreement", "Top-1 agreement with the teacher: how often the student predicts the teacher's class", m => m.AgreementWithTeacher, InsightText.Percent),
-        .. Pair("KL", "Mean KL(teacher ‖ student) at T = 1, in nats: how far the student's probabilities are from the teacher's", m => m.KlFromTeacher, InsightText.Nats),
-        .. Pair("ECE", "Expected calibration error over 15 confidence bins", m => m.Ece, InsightText.Percent),
-        .. Pair("NLL", "Negative log-likelihood on the test split, in nats", m => m.Nll, InsightText.Nats),
-    ];
-
-    private static RunInsightColumn[] Pair(string figure, string description, Func<ModelInsight, double?> value, Func<double?, string> format) =>
-    [
-        new(figure, "scratch", description, r => r.Insight is { } i ? value(i.StudentScratch) : null, format),
-        new(figure, "distilled", description, r => r.Insight is { } i ? value(i.StudentDistilled) : null, format),
+        new("Agreement", "Top-1 agreement with the teacher: how often the student predicts the teacher's class", m => m.AgreementWithTeacher, InsightText.Percent),
+        new("KL", "Mean KL(teacher ‖ student) at T = 1, in nats: how far the student's probabilities are from the teacher's", m => m.KlFromTeacher, InsightText.Nats),
+        new("ECE", "Expected calibration error over 15 confidence bins", m => m.Ece, InsightText.Percent),
+        new("NLL", "Negative log-likelihood on the test split, in nats", m => m.Nll, InsightText.Nats),
     ];
 }

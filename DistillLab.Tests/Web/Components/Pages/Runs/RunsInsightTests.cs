@@ -28,18 +28,19 @@ public sealed class RunsInsightTests
     {
         await using var ctx = WithRuns();
         var page = ctx.Render<RunsPage>();
-        Assert.Empty(Column(page, "Agreement (distilled)"));
+        Assert.Empty(Column(page, "Agreement (distilled / scratch)"));
 
-        page.Find("input[type=checkbox].mud-switch-input, .mud-switch input").Change(true);
-        Assert.Equal(["—", "50.0 %", "75.0 %"], Column(page, "Agreement (distilled)")); // newest first
-        Assert.Equal(["—", "50.0 %", "50.0 %"], Column(page, "Agreement (scratch)"));
-        foreach (var label in new[] { "KL (scratch)", "KL (distilled)", "ECE (scratch)", "ECE (distilled)", "NLL (scratch)", "NLL (distilled)" })
+        page.Find(".mud-switch input").Change(true);
+        // Each cell: the distilled student's figure over the scratch student's; newest run first.
+        Assert.Equal(["——", "50.0 %50.0 %", "75.0 %50.0 %"], Column(page, "Agreement (distilled / scratch)"));
+        Assert.Equal(["—", "50.0 %", "75.0 %"], page.FindAll("td[data-label='Agreement (distilled / scratch)'] b").Select(b => b.TextContent).ToList());
+        foreach (var label in new[] { "KL (distilled / scratch)", "ECE (distilled / scratch)", "NLL (distilled / scratch)" })
             Assert.Equal(3, Column(page, label).Count);
 
-        page.FindAll("th").Single(th => th.TextContent.Contains("Agreement") && th.TextContent.Contains("distilled"))
-            .QuerySelector(".mud-table-sort-label")!.Click();
-        Assert.Equal(["—", "50.0 %", "75.0 %"], Column(page, "Agreement (distilled)"));
+        page.FindAll("th").Single(th => th.TextContent.Contains("Agreement")).QuerySelector(".mud-table-sort-label")!.Click();
         Assert.Equal(["run-old", "run-b", "run-a"], page.FindAll("td[data-label=Run]").Select(td => td.TextContent.Trim()).ToList());
+        page.FindAll("th").Single(th => th.TextContent.Contains("Agreement")).QuerySelector(".mud-table-sort-label")!.Click();
+        Assert.Equal(["run-a", "run-b", "run-old"], page.FindAll("td[data-label=Run]").Select(td => td.TextContent.Trim()).ToList());
     }
 
     [Fact]
