@@ -1,10 +1,10 @@
 using System.Text.Json;
 using DistillLab.Core.Models;
 using DistillLab.Core.Runtime;
-using DistillLab.Tests.Core;
 using DistillLab.Web.Cli;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.Cli;
 

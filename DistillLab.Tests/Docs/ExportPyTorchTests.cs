@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using System.Diagnostics;
 using DistillLab.Core.Export;
 using DistillLab.Core.Models;

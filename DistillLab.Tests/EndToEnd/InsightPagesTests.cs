@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using DistillLab.Tests.Web;
+
 using DistillLab.Web.Predictions;
 using DistillLab.Web.Runs;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.EndToEnd;
 

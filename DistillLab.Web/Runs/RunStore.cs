@@ -151,10 +151,26 @@ public sealed class RunStore
     {
         using var db = Open();
         if (db.Runs.AsNoTracking().SingleOrDefault(r => r.Id == id) is not { } row) return null;
-        var run = ToDetails(row);
-        var histories = db.Epochs.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Epoch).AsEnumerable()
-            .GroupBy(e => e.Model)
-            .ToDictionary(g => g.Key, g => g.Select(e => FromJson<EpochMetrics>(e.Metrics)!).ToList());
+        var epochs = db.Epochs.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Epoch).ToList();
+        return WithHistories(ToDetails(row), epochs);
+    }
+
+    /// <summary>Completed runs, newest finished first, with their epochs: two queries however many runs there are.</summary>
+    public List<RunDetails> Completed()
+    {
+        using var db = Open();
+        var rows = db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Completed).OrderByDescending(r => r.Finished).ToList();
+        var epochs = (from e in db.Epochs.AsNoTracking()
+                      join r in db.Runs on e.RunId equals r.Id
+                      where r.Status == RunStatus.Completed
+                      orderby e.Epoch
+                      select e).AsEnumerable().ToLookup(e => e.RunId);
+        return rows.Select(row => WithHistories(ToDetails(row), epochs[row.Id])).ToList();
+    }
+
+    private static RunDetails WithHistories(RunDetails run, IEnumerable<EpochRow> epochs)
+    {
+        var histories = epochs.GroupBy(e => e.Model).ToDictionary(g => g.Key, g => g.Select(e => FromJson<EpochMetrics>(e.Metrics)!).ToList());
         List<EpochMetrics> History(ModelRole role) => histories.TryGetValue(role, out var h) ? h : [];
         return run with
         {

@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using DistillLab.Core.Export;
 using DistillLab.Core.Models;
 using static DistillLab.Tests.Core.Export.ExportTestModels;

@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using DistillLab.Core.Data.Synthetic;
 using DistillLab.Core.Export;
 using DistillLab.Core.Models;

@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using System.Buffers.Binary;
 using System.Text.Json;
 using DistillLab.Core.Export;

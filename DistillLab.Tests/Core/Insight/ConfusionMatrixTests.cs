@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using DistillLab.Core.Insight;
 
 namespace DistillLab.Tests.Core.Insight;

@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using DistillLab.Core.Insight;
 using static DistillLab.Tests.Core.Insight.Logits;
 

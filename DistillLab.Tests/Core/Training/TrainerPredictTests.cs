@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using DistillLab.Core.Inference;
 using DistillLab.Core.Models;
 using DistillLab.Core.Training;

@@ -8,6 +8,8 @@ using DistillLab.Web.Api;
 using DistillLab.Web.Runs;
 using static TorchSharp.torch;
 
+using DistillLab.Tests.Support;
+
 namespace DistillLab.Tests.Web.Api;
 
 /// <summary>Downloads a run's model through the API and checks it against what the run stored: the downloaded ONNX

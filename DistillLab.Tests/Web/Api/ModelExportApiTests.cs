@@ -9,6 +9,8 @@ using DistillLab.Web.Predictions;
 using DistillLab.Web.Runs;
 using Xunit.Abstractions;
 
+using DistillLab.Tests.Support;
+
 namespace DistillLab.Tests.Web.Api;
 
 /// <summary>One dashboard with a finished scripted run whose three (untrained, seeded) models and test logits are real.</summary>

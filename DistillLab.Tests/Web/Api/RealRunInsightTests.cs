@@ -3,6 +3,10 @@ using DistillLab.Core.Training;
 using DistillLab.Web.Runs;
 using Xunit.Abstractions;
 
+using DistillLab.Tests.Support;
+
+using DistillLab.Tests.Web.Training;
+
 namespace DistillLab.Tests.Web.Api;
 
 /// <summary>Insight and exports of a run that really trained (Core's LabRunner through the training service).</summary>

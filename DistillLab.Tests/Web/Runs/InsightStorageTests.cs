@@ -6,6 +6,8 @@ using DistillLab.Web.Runs;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
 
+using DistillLab.Tests.Support;
+
 namespace DistillLab.Tests.Web.Runs;
 
 /// <summary>A run's insight rides in the runs table's results JSON (no schema change); its test logits in a file of

@@ -10,7 +10,6 @@ namespace DistillLab.Web.Components.Pages.Runs;
 public partial class Runs : IDisposable
 {
     [Inject] private RunRegistry Registry { get; set; } = default!;
-    [Inject] private RunArtifacts Artifacts { get; set; } = default!;
     [Inject] private RunRequests Requests { get; set; } = default!;
     [Inject] private RunEventStream Events { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -56,7 +55,7 @@ public partial class Runs : IDisposable
     private async Task Delete(RunDetails run)
     {
         if (!await ConfirmDialog.AskAsync(Dialogs, "Delete run", $"Delete run {run.DisplayName}, its saved models and predictions?", "Delete")) return;
-        if (Requests.Delete(run.Id, Artifacts) == DeleteResult.Active) return;
+        if (Requests.Delete(run.Id) == DeleteResult.Active) return;
         selected.Remove(run.Id);
         runs = Registry.List();
     }

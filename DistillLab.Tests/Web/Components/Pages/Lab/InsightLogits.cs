@@ -1,5 +1,7 @@
 using DistillLab.Core.Insight;
 
+using DistillLab.Tests.Support;
+
 namespace DistillLab.Tests.Web.Components.Pages.Lab;
 
 /// <summary>Four test images (cat, dog, dog, cat) whose figures are easy to work out by hand.</summary>

@@ -1,7 +1,9 @@
 using Bunit;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Components.Pages.Lab;
-using static DistillLab.Tests.Web.CompareRuns;
+using static DistillLab.Tests.Support.CompareRuns;
+
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.Web.Components.Pages.Lab;
 

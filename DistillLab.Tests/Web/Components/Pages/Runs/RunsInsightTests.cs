@@ -4,7 +4,9 @@ using DistillLab.Tests.Web.Components.Pages.Lab;
 using DistillLab.Web.Runs;
 using MudBlazor;
 using RunsPage = DistillLab.Web.Components.Pages.Runs.Runs;
-using static DistillLab.Tests.Web.CompareRuns;
+using static DistillLab.Tests.Support.CompareRuns;
+
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.Web.Components.Pages.Runs;
 
