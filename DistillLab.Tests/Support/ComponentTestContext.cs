@@ -4,6 +4,7 @@ using DistillLab.Core.Experiments;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Datasets;
 using DistillLab.Web.Estimates;
+using DistillLab.Web.Predictions;
 using DistillLab.Web.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -40,6 +41,7 @@ public sealed class ComponentTestContext : BunitContext
         Services.AddSingleton(new RunLabels(Registry, Events));
         Services.AddSingleton(journal);
         Services.AddSingleton(new DatasetCatalog(data));
+        Services.AddSingleton(new DarkKnowledgeService(Registry));
         Services.AddSingleton(Artifacts);
         var reuse = new ModelReuse(Store, Artifacts);
         Services.AddSingleton(reuse);

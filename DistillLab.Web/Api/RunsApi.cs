@@ -34,6 +34,8 @@ public static class RunsApi
         api.MapGet("/datasets", (DatasetCatalog catalog) => catalog.List());
         api.MapDatasetDownloadApi();
         api.MapSyntheticSamplesApi();
+        api.MapModelExportApi();
+        api.MapLogitsApi();
         // Up while the database is locked: the answer says how many writes wait and why.
         app.MapGet("/healthz", (RunRegistry runs) => runs.PendingWrites is { Count: > 0 } p
             ? Results.Ok(new { status = "degraded", pendingWrites = p.Count, reason = p.Reason })

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Insight;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Runs;
@@ -29,6 +30,9 @@ public sealed record RunDetails(string Id, RunStatus Status, LabConfig Config, b
     public RunProgress? Progress { get; init; }
     public string? Name { get; init; }
     public string? Notes { get; init; }
+    /// <summary>Fidelity, calibration and confusion of the three models on the test split, in the shape of the
+    /// `lab --out` JSON's insight (docs/insight.md); null until the run completes, and for runs stored before it existed.</summary>
+    public RunInsight? Insight { get; init; }
 
     /// <summary>A run just accepted: queued, nothing trained yet.</summary>
     public static RunDetails Queued(string id, LabConfig config, bool reuse, string? name, string? notes) =>

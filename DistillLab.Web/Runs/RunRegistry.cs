@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Export;
 using DistillLab.Core.Inference;
+using DistillLab.Core.Insight;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Runs;
@@ -129,4 +131,14 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts
 
     /// <summary>True while any run is queued or training.</summary>
     public bool HasActiveRuns => !active.IsEmpty;
+
+    /// <summary>A finished run's test-split logits; null for a run finished before they were kept.</summary>
+    public TestLogits? TestLogits(string id) => artifacts.TestLogits(id);
+
+    /// <summary>How many test images the run stored (the first of its test split, with thumbnails and logits).</summary>
+    public int StoredImageCount(string id, int imageSize) => artifacts.StoredImageCount(id, imageSize);
+
+    /// <summary>One saved model of a finished run as an ONNX or safetensors file; null when the run holds no such model
+    /// (see <see cref="RunArtifacts.Export"/>).</summary>
+    public byte[]? ExportModel(RunDetails run, ModelRole role, ExportFormat format) => artifacts.Export(run, role, format);
 }

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Inference;
+using DistillLab.Core.Insight;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Hosting;
 using DistillLab.Web.Runs.RunHistory;
@@ -98,7 +99,7 @@ public sealed class RunStore
     /// <summary>Writes everything but the epochs (which are appended as they complete).</summary>
     public void Update(RunDetails run)
     {
-        string results = Json(new StoredResults(Strip(run.Teacher), Strip(run.StudentScratch), Strip(run.StudentDistilled)));
+        string results = Json(new StoredResults(Strip(run.Teacher), Strip(run.StudentScratch), Strip(run.StudentDistilled), run.Insight));
         string? data = run.Data is null ? null : Json(run.Data);
         using var db = Open();
         db.Runs.Where(r => r.Id == run.Id).ExecuteUpdate(set => set
@@ -116,7 +117,8 @@ public sealed class RunStore
 
     private static ModelView Strip(ModelView view) => view with { History = [] };
 
-    private sealed record StoredResults(ModelView Teacher, ModelView StudentScratch, ModelView StudentDistilled);
+    // The results column's JSON. Insight joined it later: no schema change, and a row written before reads as null.
+    private sealed record StoredResults(ModelView Teacher, ModelView StudentScratch, ModelView StudentDistilled, RunInsight? Insight = null);
 
     /// <summary>Stores one epoch's metrics, replacing any stored for the same run, model and epoch.</summary>
     public void AddEpoch(string runId, ModelRole model, EpochMetrics metrics)
@@ -207,6 +209,7 @@ public sealed class RunStore
             TotalSeconds = row.TotalSeconds,
             Name = Text(row.Name),
             Notes = Text(row.Notes),
+            Insight = results?.Insight,
         };
     }
 

@@ -115,7 +115,7 @@ public sealed class TrainingService(
         {
             Status = RunStatus.Completed, FinishedAt = DateTimeOffset.UtcNow, TotalSeconds = result.TotalSeconds,
             ImageSize = result.ImageSize, Device = result.Device, Data = result.Data,
-            Teacher = teacher, StudentScratch = scratch, StudentDistilled = distilled, Stage = null, Progress = null,
+            Teacher = teacher, StudentScratch = scratch, StudentDistilled = distilled, Insight = result.Insight, Stage = null, Progress = null,
         });
         registry.Finish(live);
         events.Publish(new RunCompletedEvent(live.Id, teacher with { History = [] }, scratch with { History = [] },

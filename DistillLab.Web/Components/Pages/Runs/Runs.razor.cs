@@ -5,8 +5,8 @@ using MudBlazor;
 
 namespace DistillLab.Web.Components.Pages.Runs;
 
-/// <summary>Every run with its settings and test accuracies, sortable; name runs and add notes; select runs to
-/// compare or export them; delete.</summary>
+/// <summary>Every run with its settings and test accuracies (and, switched on, the students' fidelity and calibration), sortable; name runs and add notes; select runs to
+/// compare or export them; download their models; delete.</summary>
 public partial class Runs : IDisposable
 {
     [Inject] private RunRegistry Registry { get; set; } = default!;
@@ -17,6 +17,8 @@ public partial class Runs : IDisposable
     private IReadOnlyList<RunDetails> runs = [];
     // In the order they were ticked: the Compare page colours runs in this order.
     private readonly List<string> selected = [];
+    // Off at first: the accuracy columns alone fit a laptop's width.
+    private bool showInsight;
     private IDisposable? subscription;
 
     protected override void OnInitialized() => runs = Registry.List();
