@@ -1,3 +1,4 @@
+using DistillLab.Core.Insight;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -58,7 +59,10 @@ public sealed class DocumentedFiguresTests : IDisposable
         var model = new ModelResult(1000, 0.9, 0.3, [new EpochMetrics(1, 0.8, 0.4, 0.7, 0.5, 2, 100)]);
         var distilled = model with { History = [new EpochMetrics(1, 0.8, 0.4, 0.7, 0.5, 2, 100, StudentLoss: 0.45, DistillationLoss: 0.1)] };
         var result = new LabResult(new LabConfig(), "cpu", 64, new DataSummary("synthetic", ["cat", "dog"], 80, 10, 10, new Dictionary<string, int>()),
-            model, model, distilled, 12);
+            model, model, distilled, 12)
+        {
+            Insight = RunInsight.Of(new TestLogits(["cat", "dog"], [0, 1], [[2f, 0f], [0f, 1f]], [[1f, 0f], [1f, 0f]], [[0f, 1f], [0f, 2f]])),
+        };
         var fresh = JsonDocument.Parse(LabReport.From(result).ToJson()).RootElement;
         var stored = Report("lab-synthetic-64.json");
         Assert.Equal(Keys(stored), Keys(fresh));
@@ -67,6 +71,7 @@ public sealed class DocumentedFiguresTests : IDisposable
         {
             Assert.Equal(Keys(stored.GetProperty(name)), Keys(fresh.GetProperty(name)));
             Assert.Equal(Keys(stored.GetProperty(name).GetProperty("history")[0]), Keys(fresh.GetProperty(name).GetProperty("history")[0]));
+            Assert.Equal(Keys(stored.GetProperty("insight").GetProperty(name)), Keys(fresh.GetProperty("insight").GetProperty(name)));
         }
     }
 
