@@ -3,11 +3,13 @@ using DistillLab.Web.Hosting;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Runs;
 
-// `lab ...` runs the experiment headless and `bench ...` the training benchmark; anything else starts the dashboard.
+// `lab ...` runs the experiment headless, `study ...` a study and `bench ...` the training benchmark; anything else starts the dashboard.
 if (args is ["lab", ..])
     return await LabCommand.RunAsync(args[1..]);
 if (args is ["bench", ..])
     return BenchCommand.Run(args[1..], Console.Out, Console.Error);
+if (args is ["study", ..])
+    return StudyCommand.Run(args[1..], Console.Out, Console.Error);
 if (CommandLine.UnknownVerb(args) is { } unknown)
 {
     // A mistyped verb ("stduy") used to start the dashboard on port 5080 without a word.

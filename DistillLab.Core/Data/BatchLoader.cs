@@ -92,12 +92,13 @@ public static class BatchLoader
         int imageBytes = set.ImageBytes;
         var pixels = new byte[count * imageBytes];
         var labels = new long[count];
+        var indices = order.AsSpan(start, count).ToArray();
         for (int i = 0; i < count; i++)
         {
-            int index = order[start + i];
+            int index = indices[i];
             set.Image(index).CopyTo(pixels.AsSpan(i * imageBytes, imageBytes));
             labels[i] = set.Labels[index];
         }
-        return new Batch(pixels, labels, count, set.Channels, set.ImageSize);
+        return new Batch(pixels, labels, count, set.Channels, set.ImageSize, indices);
     }
 }

@@ -95,7 +95,9 @@ public sealed class LabRunner(LabEnvironment environment)
             Seed(config.Seed, device);
             distilled = new StudentNet(studentSpec);
             distilled.to(device);
-            var distiller = new Distiller(teacher, distilled, config.Alpha, config.Temperature, config.ScaleByTemperatureSquared);
+            // The frozen teacher's logits, once for the whole training split instead of once per batch and epoch.
+            using var teacherLogits = TeacherLogits.Compute(teacher, data.Train, config.BatchSize, device, cancellationToken);
+            var distiller = new Distiller(teacherLogits, distilled, config.Alpha, config.Temperature, config.ScaleByTemperatureSquared);
             var distilledHistory = trainer.Fit(distilled, ModelRole.StudentDistilled, data.Train, data.Validation, studentOptions, distiller.Step);
             var distilledResult = Test(trainer, distilled, data, config, distilledHistory, reused: false);
             onEvent(new PhaseCompleted(ModelRole.StudentDistilled, distilledResult));

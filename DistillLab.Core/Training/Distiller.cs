@@ -15,13 +15,35 @@ public sealed record DistillerLoss(Tensor Total, Tensor StudentLoss, Tensor Dist
 /// "dark knowledge" about wrong classes; the lab uses 5. The lab does not scale the distillation term by T^2;
 /// Hinton et al. do, so the soft-target gradients keep their size as T changes: offered, off by default.
 /// </remarks>
-public sealed class Distiller(TeacherNet teacher, StudentNet student, double alpha, double temperature, bool scaleByTemperatureSquared = false)
+public sealed class Distiller
 {
     /// <summary>Keras clips both probability vectors to [1e-7, 1] inside KLDivergence.</summary>
     private const double KerasEpsilon = 1e-7;
 
-    public TeacherNet Teacher { get; } = teacher;
-    public StudentNet Student { get; } = student;
+    private readonly double alpha, temperature;
+    private readonly bool scaleByTemperatureSquared;
+    private readonly TeacherLogits? cached;
+
+    /// <summary>A distiller that runs the teacher on every batch.</summary>
+    public Distiller(TeacherNet teacher, StudentNet student, double alpha, double temperature, bool scaleByTemperatureSquared = false)
+        : this(student, alpha, temperature, scaleByTemperatureSquared) => Teacher = teacher;
+
+    /// <summary>A distiller that reads the teacher's logits from a cache over the training set (<see cref="TeacherLogits"/>):
+    /// the same losses, without a teacher forward pass per batch. The cache stays the caller's to dispose.</summary>
+    public Distiller(TeacherLogits teacherLogits, StudentNet student, double alpha, double temperature, bool scaleByTemperatureSquared = false)
+        : this(student, alpha, temperature, scaleByTemperatureSquared) => cached = teacherLogits;
+
+    private Distiller(StudentNet student, double alpha, double temperature, bool scaleByTemperatureSquared)
+    {
+        Student = student;
+        this.alpha = alpha;
+        this.temperature = temperature;
+        this.scaleByTemperatureSquared = scaleByTemperatureSquared;
+    }
+
+    /// <summary>The teacher, when this distiller runs it; null when it reads cached logits.</summary>
+    public TeacherNet? Teacher { get; }
+    public StudentNet Student { get; }
 
     /// <summary>The lab's loss: alpha * CE(labels, student) + (1 - alpha) * KL(softmax(teacher/T) || softmax(student/T)).</summary>
     /// <param name="labels">Class indices (int64), one per row.</param>
@@ -38,13 +60,18 @@ public sealed class Distiller(TeacherNet teacher, StudentNet student, double alp
         return new DistillerLoss(total, studentLoss, distillationLoss);
     }
 
-    /// <summary>The loss for one batch: the teacher runs in eval mode without gradients, so only the student learns.</summary>
-    public StepLoss Step(Tensor images, Tensor labels)
+    /// <summary>The loss for one batch: the teacher's logits (cached, or from the teacher in eval mode without gradients),
+    /// so only the student learns.</summary>
+    /// <param name="indices">The batch's image positions in the training set, as <see cref="Data.Batch.Indices"/>.</param>
+    public StepLoss Step(Tensor images, Tensor labels, int[] indices)
     {
         Tensor teacherLogits;
-        using (no_grad())
+        if (cached is not null)
+            teacherLogits = cached.For(indices);
+        else
         {
-            Teacher.eval();
+            using var _ = no_grad();
+            Teacher!.eval();
             teacherLogits = Teacher.call(images);
         }
         var studentLogits = Student.call(images);

@@ -20,9 +20,16 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
             return new StepLoss(functional.cross_entropy(logits, labels), logits);
         });
 
-    /// <summary>Trains the parameters of <paramref name="model"/> with any per-batch loss (e.g. a Distiller's).</summary>
+    /// <summary>Trains the parameters of <paramref name="model"/> with any per-batch loss.</summary>
     public IReadOnlyList<EpochMetrics> Fit(Module<Tensor, Tensor> model, ModelRole role, ImageSet train, ImageSet validation,
         TrainingOptions options, Func<Tensor, Tensor, StepLoss> lossOf)
+        => Fit(model, role, train, validation, options, (images, labels, _) => lossOf(images, labels));
+
+    /// <summary>Trains with a per-batch loss that also gets the batch's image positions in <paramref name="train"/>
+    /// (a Distiller reads its cached teacher logits by them).</summary>
+    /// <param name="keepGoing">Asked after each epoch; false stops training there (a study's pruning).</param>
+    public IReadOnlyList<EpochMetrics> Fit(Module<Tensor, Tensor> model, ModelRole role, ImageSet train, ImageSet validation,
+        TrainingOptions options, Func<Tensor, Tensor, int[], StepLoss> lossOf, Func<EpochMetrics, bool>? keepGoing = null)
     {
         // Keras' Adam, as the reference lab: betas 0.9 and 0.999. TorchSharp 0.107's own default for beta2 is 0.99
         // (its documentation says 0.999), so both are spelled out.
@@ -41,6 +48,7 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
                 clock.Elapsed.TotalSeconds, train.Count / trainSeconds, trained.StudentLoss, trained.DistillationLoss);
             history.Add(metrics);
             onEvent(new EpochCompleted(role, metrics));
+            if (keepGoing is not null && !keepGoing(metrics)) break;
         }
         return history;
     }
@@ -48,7 +56,7 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
     private sealed record EpochTotals(double Accuracy, double Loss, double? StudentLoss, double? DistillationLoss);
 
     private EpochTotals TrainEpoch(Module<Tensor, Tensor> model, ModelRole role, ImageSet train, TrainingOptions options,
-        int epoch, int batches, optim.Optimizer optimizer, Func<Tensor, Tensor, StepLoss> lossOf)
+        int epoch, int batches, optim.Optimizer optimizer, Func<Tensor, Tensor, int[], StepLoss> lossOf)
     {
         model.train();
         double lossSum = 0, studentSum = 0, distillSum = 0;
@@ -82,12 +90,12 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
 
     private sealed record BatchResult(double Loss, long Correct, double? StudentLoss, double? DistillationLoss);
 
-    private BatchResult TrainBatch(Batch batch, optim.Optimizer optimizer, Func<Tensor, Tensor, StepLoss> lossOf)
+    private BatchResult TrainBatch(Batch batch, optim.Optimizer optimizer, Func<Tensor, Tensor, int[], StepLoss> lossOf)
     {
         using var scope = NewDisposeScope();
         var (images, labels) = ToTensors(batch);
         optimizer.zero_grad();
-        var step = lossOf(images, labels);
+        var step = lossOf(images, labels, batch.Indices);
         double loss = step.Loss.item<float>();
         if (!double.IsFinite(loss))
             return new BatchResult(loss, 0, null, null); // no step on a broken loss: the caller stops the run

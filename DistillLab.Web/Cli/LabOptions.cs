@@ -10,13 +10,13 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
     string? ExportDirectory = null)
 {
     /// <summary>Every LabConfig setting a person may type, with its [Setting] spelling and help.</summary>
-    private static readonly IReadOnlyList<(PropertyInfo Property, SettingAttribute Setting)> Settings =
+    internal static readonly IReadOnlyList<(PropertyInfo Property, SettingAttribute Setting)> Settings =
         typeof(LabConfig).GetProperties()
             .Select(p => (Property: p, Setting: p.GetCustomAttribute<SettingAttribute>()))
             .Where(p => p.Setting is not null).Select(p => (p.Property, p.Setting!)).ToList();
 
     /// <summary>The command: one option per LabConfig setting, plus what only the command line does.</summary>
-    private sealed class Command
+    internal sealed class Command
     {
         public RootCommand Root { get; } = new("DistillLab: the dashboard (no command), or the lab headless.");
         // A sub-command, so the help's usage line reads "DistillLab.Web lab [options]" as people type it.
@@ -48,7 +48,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
             Root.Subcommands.Add(Lab);
         }
 
-        private static string HelpName(PropertyInfo p)
+        internal static string HelpName(PropertyInfo p)
         {
             var type = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
             return type == typeof(int) ? "N" : type == typeof(double) ? "X" : "VALUE";
@@ -136,7 +136,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
         Settings.FirstOrDefault(s => string.Equals(s.Property.Name, field, StringComparison.OrdinalIgnoreCase)).Setting is { } setting
             ? "--" + setting.Name : "--" + field;
 
-    private static object? Convert(string option, PropertyInfo property, string? text)
+    internal static object? Convert(string option, PropertyInfo property, string? text)
     {
         if (text is null) return null;
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
@@ -146,7 +146,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
     }
 
     // A record's init-only setter, on a copy: `config with { X = value }` for a property chosen at run time.
-    private static LabConfig With(LabConfig config, PropertyInfo property, object value)
+    internal static LabConfig With(LabConfig config, PropertyInfo property, object value)
     {
         var copy = config with { };
         property.SetValue(copy, value);

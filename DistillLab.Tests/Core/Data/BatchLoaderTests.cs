@@ -39,6 +39,16 @@ public class BatchLoaderTests
                 Assert.All(b.Pixels.AsSpan(i * 12, 12).ToArray(), p => Assert.Equal(b.Labels[i], p));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void EachBatchNamesThePositionsOfItsImagesInTheSet(bool prefetch)
+    {
+        // Numbered sets have label i at position i, so the indices must equal the labels, in batch order.
+        foreach (var b in BatchLoader.Batches(Numbered(11), 4, shuffleSeed: 9, prefetch: prefetch))
+            Assert.Equal(b.Labels, b.Indices.Select(i => (long)i));
+    }
+
     [Fact]
     public void NoSeedKeepsTheSetOrderForEvaluation()
         => Assert.Equal(Enumerable.Range(0, 9).Select(i => (long)i), Order(Numbered(9), 4, seed: null));

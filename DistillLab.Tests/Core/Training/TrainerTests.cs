@@ -123,7 +123,7 @@ public class TrainerTests
     public void BatchesReachTheModelAsFloatPixelsDividedBy255()
     {
         using var scope = NewDisposeScope();
-        var batch = new DistillLab.Core.Data.Batch([0, 51, 255, 102], [1L], 1, 1, 2);
+        var batch = new DistillLab.Core.Data.Batch([0, 51, 255, 102], [1L], 1, 1, 2, [0]);
         var (images, labels) = Trainer.ToTensors(batch, CPU);
         Assert.Equal(ScalarType.Float32, images.dtype);
         Assert.Equal([1L, 1L, 2L, 2L], images.shape);

@@ -1,0 +1,39 @@
+using MathNet.Numerics.Distributions;
+
+namespace DistillLab.Core.Studies;
+
+/// <summary>A paired comparison over seeds: per-seed differences (treated - control), their mean, standard deviation,
+/// 95% confidence interval (Student's t, n - 1 degrees of freedom) and the two-sided paired t-test's p-value.</summary>
+public sealed record PairedComparison(IReadOnlyList<double> Differences, double Mean, double StandardDeviation,
+    double Ci95Low, double Ci95High, double PValue)
+{
+    public int Count => Differences.Count;
+
+    /// <summary>Compares <paramref name="treated"/>[i] with <paramref name="control"/>[i] for each i (one pair per seed).</summary>
+    /// <exception cref="ArgumentException">Fewer than two pairs (no interval from one), or lists of different lengths.</exception>
+    public static PairedComparison Of(IReadOnlyList<double> treated, IReadOnlyList<double> control)
+    {
+        if (treated.Count != control.Count)
+            throw new ArgumentException($"Paired values come in pairs: {treated.Count} treated, {control.Count} control.");
+        return OfDifferences(treated.Zip(control, (t, c) => t - c).ToList());
+    }
+
+    public static PairedComparison OfDifferences(IReadOnlyList<double> differences)
+    {
+        int n = differences.Count;
+        if (n < 2) throw new ArgumentException($"A confidence interval needs at least two pairs; got {n}.");
+        double mean = differences.Average();
+        double sd = Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (n - 1));
+        double se = sd / Math.Sqrt(n);
+        if (se == 0)
+        {
+            // Every seed gave the same difference: no spread to scale by. The interval is that point, and the
+            // difference is certain (p = 0) unless it is none at all (p = 1). NaN would not survive JSON.
+            return new PairedComparison(differences, mean, 0, mean, mean, mean == 0 ? 1 : 0);
+        }
+        double critical = StudentT.InvCDF(0, 1, n - 1, 0.975);
+        double t = mean / se;
+        double p = 2 * StudentT.CDF(0, 1, n - 1, -Math.Abs(t));
+        return new PairedComparison(differences, mean, sd, mean - critical * se, mean + critical * se, Math.Min(1, p));
+    }
+}
