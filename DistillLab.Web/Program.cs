@@ -24,7 +24,7 @@ app.MapDistillLab();
 try
 {
     // Opened before the host starts, so an unusable data folder is one line a person can act on, not a stack trace.
-    app.Services.GetRequiredService<RunStore>();
+    app.Services.GetRequiredService<RunRegistry>();
 }
 catch (DataFolderException e)
 {

@@ -2,7 +2,7 @@
 # One-time machine set-up for DistillLab on Debian/Ubuntu. Safe to run again:
 # every step checks first and does nothing when it is already done.
 #   scripts/setup.sh          native runtime fix only (needed to train)
-#   scripts/setup.sh --tests  also Chromium for the browser tests
+#   scripts/setup.sh --tests  also Chromium for the browser tests and PyTorch for the export test
 set -euo pipefail
 
 want_browser=0
@@ -54,5 +54,18 @@ if [[ $want_browser -eq 1 && "$(uname -s)" == "Linux" ]]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     say "Chromium installed at /usr/bin/chromium."
+  fi
+fi
+
+# The export test runs docs/export.md's PyTorch definitions on exported models (DistillLab.Tests/Docs/ExportPyTorchTests.cs).
+if [[ $want_browser -eq 1 && "$(uname -s)" == "Linux" ]]; then
+  if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+    say "PyTorch already importable by /usr/bin/python3: nothing to do."
+  else
+    need_root "install Debian's python3-torch for the PyTorch export test"
+    say "Installing Debian's python3-torch (~150 MB download) for the PyTorch export test..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch >/dev/null
+    say "python3-torch installed."
   fi
 fi

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DistillLab.Core.Insight;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Core.Experiments;
@@ -8,19 +9,19 @@ namespace DistillLab.Core.Experiments;
 public sealed record LabReport(
     LabConfig Config,
     LabReport.DataPart Data,
-    LabReport.ModelPart Teacher,
-    LabReport.ModelPart StudentScratch,
-    LabReport.ModelPart StudentDistilled,
+    ModelResult Teacher,
+    ModelResult StudentScratch,
+    ModelResult StudentDistilled,
     double TotalSeconds,
-    IReadOnlyList<LabReport.ForeignPart>? ForeignModels = null)
+    IReadOnlyList<LabReport.ForeignPart>? ForeignModels = null,
+    RunInsight? Insight = null)
 {
+    /// <summary>The run's <see cref="DataSummary"/> less its source (the config's data names it): the keys reports have always had.</summary>
     public sealed record DataPart(IReadOnlyList<string> Classes, int Train, int Validation, int Test, IReadOnlyDictionary<string, int> Skipped);
 
     /// <summary>A saved model used although it was not trained on this run's training split (--allow-foreign-teacher).</summary>
     /// <param name="Model">"teacher" or "studentScratch", as the model keys of the report.</param>
     public sealed record ForeignPart(string Model, string Path, IReadOnlyList<string> Differences, string Consequence);
-
-    public sealed record ModelPart(long Parameters, double TestAccuracy, double TestLoss, IReadOnlyList<EpochMetrics> History, bool Reused);
 
     /// <summary>camelCase, indented, and no "studentLoss"/"distillationLoss" keys on models that have none.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
@@ -37,10 +38,11 @@ public sealed record LabReport(
             // (none for the drawn set) and its split. Every LabConfig setting is here, a new one included.
             c with { ImageSize = result.ImageSize, Device = result.Device, Resize = SavedModelCheck.ResizeName(c), Split = c.Split ?? "seeded" },
             new DataPart(result.Data.Classes, result.Data.Train, result.Data.Validation, result.Data.Test, result.Data.Skipped),
-            Model(result.Teacher), Model(result.StudentScratch), Model(result.StudentDistilled), result.TotalSeconds,
+            result.Teacher, result.StudentScratch, result.StudentDistilled, result.TotalSeconds,
             result.ForeignModels is { Count: > 0 } foreign
                 ? foreign.Select(f => new ForeignPart(f.Model == ModelRole.Teacher ? "teacher" : "studentScratch", f.Path, f.Differences, f.Consequence)).ToList()
-                : null);
+                : null,
+            result.Insight);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
@@ -51,6 +53,4 @@ public sealed record LabReport(
         using var writer = new StreamWriter(stream, leaveOpen: true);
         writer.Write(ToJson());
     });
-
-    private static ModelPart Model(ModelResult m) => new(m.Parameters, m.TestAccuracy, m.TestLoss, m.History, m.Reused);
 }

@@ -1,3 +1,4 @@
+using DistillLab.Core.Insight;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Core.Experiments;
@@ -14,7 +15,12 @@ public sealed record LabResult(
     ModelResult StudentScratch,
     ModelResult StudentDistilled,
     double TotalSeconds,
-    IReadOnlyList<ForeignModel>? ForeignModels = null);
+    IReadOnlyList<ForeignModel>? ForeignModels = null)
+{
+    /// <summary>Fidelity, calibration and confusion of the three models on the test split (docs/insight.md);
+    /// <see cref="LabRunner"/> always sets it.</summary>
+    public RunInsight? Insight { get; init; }
+}
 
 /// <summary>How a model ended: its size, test metrics and training history.</summary>
 /// <param name="Reused">True when the model (teacher or scratch student) came from a checkpoint instead of being trained.</param>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DistillLab.Core.Data;
+using DistillLab.Core.Insight;
 using DistillLab.Core.Models;
 using DistillLab.Core.Runtime;
 using DistillLab.Core.Training;
@@ -101,10 +102,20 @@ public sealed class LabRunner(LabEnvironment environment)
             var distilledResult = Test(trainer, distilled, data, config, distilledHistory, reused: false);
             onEvent(new PhaseCompleted(ModelRole.StudentDistilled, distilledResult));
 
+            // One more pass over the test split per model, for the figures beyond accuracy; Test above is left as it
+            // was, so the documented test accuracy and loss cannot move. Eval mode draws no random numbers.
+            var testLogits = new TestLogits(data.Classes, data.Test.Labels, trainer.Predict(teacher, data.Test, config.BatchSize),
+                trainer.Predict(scratch, data.Test, config.BatchSize), trainer.Predict(distilled, data.Test, config.BatchSize));
             var result = new LabResult(config, device.type == DeviceType.CUDA ? "cuda" : "cpu", data.ImageSize, summary,
-                teacherResult, scratchResult, distilledResult, clock.Elapsed.TotalSeconds, foreign.Count > 0 ? foreign : null);
+                teacherResult, scratchResult, distilledResult, clock.Elapsed.TotalSeconds, foreign.Count > 0 ? foreign : null)
+            {
+                Insight = RunInsight.Of(testLogits),
+            };
             // A reused model keeps its own record, so saving it again never passes a foreign model off as this run's.
-            return new LabOutcome(result, data, teacher, scratch, distilled) { TeacherTrainedOn = teacherTrainedOn, ScratchTrainedOn = scratchTrainedOn };
+            return new LabOutcome(result, data, teacher, scratch, distilled)
+            {
+                TeacherTrainedOn = teacherTrainedOn, ScratchTrainedOn = scratchTrainedOn, TestLogits = testLogits,
+            };
         }
         catch
         {
@@ -149,6 +160,10 @@ public sealed class LabOutcome(LabResult result, LabData data, TeacherNet teache
 
     /// <summary>As <see cref="TeacherTrainedOn"/>, for the scratch student.</summary>
     public TrainingProvenance? ScratchTrainedOn { get; init; } = SavedModelCheck.Of(result.Config, data);
+
+    /// <summary>The three models' logits on the test split, with its labels (what <see cref="LabResult.Insight"/> was
+    /// computed from); null from an engine that does not produce them.</summary>
+    public TestLogits? TestLogits { get; init; }
 
     /// <summary>What the model in <paramref name="role"/> was trained on, to store in its checkpoint.</summary>
     public TrainingProvenance? TrainedOnFor(ModelRole role) => role switch

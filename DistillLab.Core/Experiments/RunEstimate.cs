@@ -9,7 +9,8 @@ namespace DistillLab.Core.Experiments;
 /// <summary>How long a run will take, part by part, from its sizes and a <see cref="Throughput"/>.</summary>
 /// <param name="Teacher">Training the teacher (each epoch with its validation pass) and testing it; only the test when it is reused.</param>
 /// <param name="Scratch">The same for the student from scratch.</param>
-/// <param name="Distilled">The same for the distilled student, whose every batch also runs the teacher forward.</param>
+/// <param name="Distilled">The same for the distilled student, plus one teacher forward pass over the training images
+/// (its logits, cached for every epoch).</param>
 /// <remarks>Loading the data is not included: it depends on the source and its decode cache, not on a throughput.</remarks>
 public sealed record RunEstimate(TimeSpan Teacher, TimeSpan Scratch, TimeSpan Distilled)
 {
@@ -34,7 +35,8 @@ public sealed record RunEstimate(TimeSpan Teacher, TimeSpan Scratch, TimeSpan Di
                          + testImages * teacherStep * share;
         double scratch = (config.ScratchPath is null ? Epochs(config.StudentEpochs, studentStep, studentStep * share) : 0)
                          + testImages * studentStep * share;
-        double distilled = Epochs(config.StudentEpochs, speed.DistilledStepSeconds, studentStep * share) + testImages * studentStep * share;
+        double distilled = trainImages * teacherStep * share
+                           + Epochs(config.StudentEpochs, speed.DistilledStepSeconds, studentStep * share) + testImages * studentStep * share;
         return new RunEstimate(TimeSpan.FromSeconds(teacher), TimeSpan.FromSeconds(scratch), TimeSpan.FromSeconds(distilled));
     }
 

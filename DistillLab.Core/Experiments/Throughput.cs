@@ -10,8 +10,8 @@ namespace DistillLab.Core.Experiments;
 /// <remarks>From <see cref="Measure"/> (a few real steps on random data) or from the epochs of a finished run.</remarks>
 public sealed record Throughput(double TeacherImagesPerSecond, double StudentImagesPerSecond)
 {
-    /// <summary>The distilled student's training speed (its step plus the teacher's forward pass) where it was
-    /// measured; null derives it from the two models' speeds.</summary>
+    /// <summary>The distilled student's training speed where it was measured; null takes the student's (the teacher's
+    /// logits are cached once per run, so a distilled step costs about a scratch step: docs/benchmarks.md).</summary>
     public double? DistilledImagesPerSecond { get; init; }
 
     /// <summary>Time of a forward-only pass (validation, testing) per image, as a share of a training step's.</summary>
@@ -81,8 +81,6 @@ public sealed record Throughput(double TeacherImagesPerSecond, double StudentIma
     public double AllModelsEvaluationSeconds(int images) =>
         images * EvaluationShare * (1 / TeacherImagesPerSecond + 2 / StudentImagesPerSecond);
 
-    /// <summary>Seconds per image of a training step of the distilled student: measured, or the student's step plus the teacher's forward.</summary>
-    internal double DistilledStepSeconds => DistilledImagesPerSecond is { } measured
-        ? 1 / measured
-        : 1 / StudentImagesPerSecond + EvaluationShare / TeacherImagesPerSecond;
+    /// <summary>Seconds per image of a training step of the distilled student: measured, or the student's step.</summary>
+    internal double DistilledStepSeconds => DistilledImagesPerSecond is { } measured ? 1 / measured : 1 / StudentImagesPerSecond;
 }

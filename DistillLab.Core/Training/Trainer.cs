@@ -124,6 +124,26 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
         return ((double)correct / set.Count, lossSum / set.Count);
     }
 
+    /// <summary>The model's logits for every image of <paramref name="set"/>, in the set's order: float[N][classes].
+    /// Eval mode (dropout off), no gradients, batched and scaled as <see cref="Evaluate"/>.</summary>
+    public float[][] Predict(Module<Tensor, Tensor> model, ImageSet set, int batchSize)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var logits = new float[set.Count][];
+        int next = 0;
+        foreach (var batch in BatchLoader.Batches(set, batchSize, shuffleSeed: null, cancellationToken, Prefetch))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var output = model.call(ToTensors(batch).Images).cpu();
+            int classes = (int)output.shape[1];
+            var flat = output.data<float>().ToArray();
+            for (int i = 0; i < batch.Count; i++) logits[next++] = flat.AsSpan(i * classes, classes).ToArray();
+        }
+        return logits;
+    }
+
     // On a CPU the prefetch thread competes with libtorch for the same cores and cost 5-8 % of an epoch
     // (docs/decisions.md); a GPU leaves the CPU free, so batches are prepared ahead there.
     private bool Prefetch => device.type != DeviceType.CPU;

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using DistillLab.Core.Models;
 using DistillLab.Core.Runtime;
-using DistillLab.Tests.Core;
 using DistillLab.Web.Cli;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.Cli;
 
@@ -71,7 +71,7 @@ public sealed class LabCommandTests : IDisposable
         Assert.Equal(0, Lab("--help"));
         foreach (var option in new[] { "--data", "--image-size", "--limit", "--teacher-epochs", "--student-epochs", "--alpha",
                      "--temperature", "--t2", "--batch-size", "--lr", "--seed", "--device", "--teacher", "--save-teacher", "--scratch", "--save-scratch",
-                     "--allow-foreign-teacher", "--out" })
+                     "--allow-foreign-teacher", "--out", "--export" })
             Assert.Contains(option, stdout.ToString());
     }
 

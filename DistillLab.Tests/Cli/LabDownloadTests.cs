@@ -1,8 +1,7 @@
 using DistillLab.Core.Download;
 using DistillLab.Core.Runtime;
-using DistillLab.Tests.Core;
-using DistillLab.Tests.Download;
 using DistillLab.Web.Cli;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.Cli;
 

@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using System.Text.Json;
 using DistillLab.Core.Runtime;
 using DistillLab.Tests.Core;

@@ -1,11 +1,13 @@
+using DistillLab.Core.Insight;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Reflection;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Runtime;
-using DistillLab.Tests.Core;
+using DistillLab.Core.Training;
 using DistillLab.Web.Cli;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.Docs;
 
@@ -48,6 +50,32 @@ public sealed class DocumentedFiguresTests : IDisposable
             Assert.Equal(thenCurve, nowCurve);
         }
     }
+
+    [Fact]
+    public void AReportHasTheKeysOfTheStoredReports()
+    {
+        // Built from a result, without training: the report's shape alone, which scripts and the docs read by key.
+        // (Its config part is LabConfig itself: a new setting adds a key there by design.)
+        var model = new ModelResult(1000, 0.9, 0.3, [new EpochMetrics(1, 0.8, 0.4, 0.7, 0.5, 2, 100)]);
+        var distilled = model with { History = [new EpochMetrics(1, 0.8, 0.4, 0.7, 0.5, 2, 100, StudentLoss: 0.45, DistillationLoss: 0.1)] };
+        var result = new LabResult(new LabConfig(), "cpu", 64, new DataSummary("synthetic", ["cat", "dog"], 80, 10, 10, new Dictionary<string, int>()),
+            model, model, distilled, 12)
+        {
+            Insight = RunInsight.Of(new TestLogits(["cat", "dog"], [0, 1], [[2f, 0f], [0f, 1f]], [[1f, 0f], [1f, 0f]], [[0f, 1f], [0f, 2f]])),
+        };
+        var fresh = JsonDocument.Parse(LabReport.From(result).ToJson()).RootElement;
+        var stored = Report("lab-synthetic-64.json");
+        Assert.Equal(Keys(stored), Keys(fresh));
+        Assert.Equal(Keys(stored.GetProperty("data")), Keys(fresh.GetProperty("data")));
+        foreach (var name in Models)
+        {
+            Assert.Equal(Keys(stored.GetProperty(name)), Keys(fresh.GetProperty(name)));
+            Assert.Equal(Keys(stored.GetProperty(name).GetProperty("history")[0]), Keys(fresh.GetProperty(name).GetProperty("history")[0]));
+            Assert.Equal(Keys(stored.GetProperty("insight").GetProperty(name)), Keys(fresh.GetProperty("insight").GetProperty(name)));
+        }
+    }
+
+    private static string[] Keys(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
 
     [Fact]
     public void ReadmeHeadlineTableQuotesTheStoredHeadlineRun()

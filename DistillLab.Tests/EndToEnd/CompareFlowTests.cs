@@ -1,9 +1,9 @@
 using DistillLab.Core.Experiments;
-using DistillLab.Tests.Web;
 using DistillLab.Web.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using static DistillLab.Tests.Web.CompareRuns;
+using static DistillLab.Tests.Support.CompareRuns;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.EndToEnd;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using DistillLab.Tests.Web;
 using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using DistillLab.Core.Training;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.EndToEnd;
 

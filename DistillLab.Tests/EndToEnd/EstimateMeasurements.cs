@@ -1,12 +1,12 @@
 using System.Text.Json;
 using DistillLab.Core.Experiments;
-using DistillLab.Tests.Web;
 using DistillLab.Web.Estimates;
 using DistillLab.Web.Runs;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using DistillLab.Core.Training;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.EndToEnd;
 

@@ -1,5 +1,5 @@
-using DistillLab.Tests.Web;
 using Microsoft.Playwright;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.EndToEnd;
 

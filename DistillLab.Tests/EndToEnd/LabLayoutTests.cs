@@ -1,10 +1,11 @@
 using System.Text.Json;
 using DistillLab.Core.Experiments;
-using DistillLab.Tests.Web;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 using DistillLab.Core.Training;
+using DistillLab.Tests.Support;
+using Contrast = DistillLab.Tests.Support.Contrast;
 
 namespace DistillLab.Tests.EndToEnd;
 

@@ -1,9 +1,9 @@
 using DistillLab.Core.Experiments;
-using DistillLab.Tests.Web;
 using DistillLab.Web.Runs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 using DistillLab.Core.Training;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.EndToEnd;
 

@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using DistillLab.Tests.Web;
 using DistillLab.Web.Runs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using DistillLab.Tests.Support;
 
 namespace DistillLab.Tests.EndToEnd;
 

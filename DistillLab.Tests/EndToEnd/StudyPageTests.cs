@@ -1,5 +1,4 @@
-using DistillLab.Tests.Web;
-using DistillLab.Tests.Web.Studies;
+using DistillLab.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

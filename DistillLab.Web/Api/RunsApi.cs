@@ -34,9 +34,11 @@ public static class RunsApi
         api.MapGet("/datasets", (DatasetCatalog catalog) => catalog.List());
         api.MapDatasetDownloadApi();
         api.MapSyntheticSamplesApi();
+        api.MapModelExportApi();
+        api.MapLogitsApi();
         app.MapStudiesApi();
         // Up while the database is locked: the answer says how many writes wait and why.
-        app.MapGet("/healthz", (RunJournal journal) => journal.Pending is { Count: > 0 } p
+        app.MapGet("/healthz", (RunRegistry runs) => runs.PendingWrites is { Count: > 0 } p
             ? Results.Ok(new { status = "degraded", pendingWrites = p.Count, reason = p.Reason })
             : Results.Ok(new { status = "ok" }));
         return app;
@@ -94,7 +96,7 @@ public static class RunsApi
             : NotFound(id);
     }
 
-    private static IResult Delete(string id, RunRequests requests, RunArtifacts artifacts) => requests.Delete(id, artifacts) switch
+    private static IResult Delete(string id, RunRequests requests) => requests.Delete(id) switch
     {
         DeleteResult.Deleted => Results.NoContent(),
         DeleteResult.Active => Results.Problem(statusCode: 409, title: "Run is active", detail: "Cancel the run before deleting it."),
@@ -114,11 +116,11 @@ public static class RunsApi
         return Results.Ok(predictions.ForRun(run, parsed, count ?? 24, seed));
     }
 
-    private static IResult Image(string id, int index, RunRegistry runs, RunArtifacts artifacts)
+    private static IResult Image(string id, int index, RunRegistry runs)
     {
         var run = runs.Get(id);
         if (run?.ImageSize is not { } size) return NotFound(id);
-        return artifacts.Thumbnail(id, index, size) is { } png
+        return runs.TestImage(id, index, size) is { } png
             ? Results.File(png, "image/png")
             : Results.Problem(statusCode: 404, title: "Image not found", detail: $"Run '{id}' has no stored test image {index}.");
     }
@@ -177,30 +179,4 @@ public static class RunsApi
 
     private static IResult TooLarge(long limit) => Results.Problem(statusCode: 413, title: "File too large",
         detail: $"Pictures of at most {limit / (1024 * 1024)} MB are accepted.");
-}
-
-/// <summary>POST /api/runs body: the fields of <see cref="LabConfig"/> (every one optional, defaults as there) plus the
-/// service's own: reuseTeacher (on unless switched off) and the run's name and notes (checked by RunLabel).
-/// The config part is bound as LabConfig itself, so a new run setting needs no change here.</summary>
-public sealed record RunConfigRequest(LabConfig Config, RunServiceOptions Options)
-{
-    public static RunConfigRequest Empty { get; } = new(new LabConfig(), new RunServiceOptions());
-
-    public static RunConfigRequest Parse(JsonElement body) => new(
-        body.Deserialize<LabConfig>(JsonDefaults.Options) ?? new LabConfig(),
-        body.Deserialize<RunServiceOptions>(JsonDefaults.Options) ?? new RunServiceOptions());
-
-    public RunRequest ToRequest() => new(Config, Options.ReuseTeacher ?? true, Options.Name, Options.Notes);
-}
-
-/// <summary>The parts of a run request that are not lab settings.</summary>
-public sealed record RunServiceOptions(bool? ReuseTeacher = null, string? Name = null, string? Notes = null);
-
-/// <summary>A run in GET /api/runs.</summary>
-public sealed record RunListItem(string Id, RunStatus Status, LabConfig Config, bool ReuseTeacher, DateTimeOffset CreatedAt,
-    DateTimeOffset? FinishedAt, double? DurationSeconds, double? TeacherTestAccuracy, double? ScratchTestAccuracy, double? DistilledTestAccuracy, string? Error)
-{
-    public static RunListItem From(RunDetails r) => new(r.Id, r.Status, r.Config, r.ReuseTeacher, r.CreatedAt, r.FinishedAt,
-        r.StartedAt is { } s && r.FinishedAt is { } f ? (f - s).TotalSeconds : null,
-        r.Teacher.TestAccuracy, r.StudentScratch.TestAccuracy, r.StudentDistilled.TestAccuracy, r.Error);
 }

@@ -1,9 +1,11 @@
 using DistillLab.Core.Data;
 using DistillLab.Core.Download;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Export;
 using DistillLab.Core.Models;
 using DistillLab.Core.Runtime;
 using DistillLab.Core.Training;
+using static TorchSharp.torch;
 
 namespace DistillLab.Web.Cli;
 
@@ -36,6 +38,8 @@ public static class LabCommand
             var environment = new LabEnvironment(settings.DataDirectory);
             if (!EnsurePetImages(options, settings, environment, progress, stderr, cancel.Token))
                 return 2;
+            if (options.ExportDirectory is { } exportDirectory && !CreateExportFolder(exportDirectory, stderr))
+                return 2;
             TorchRuntime.Configure(settings.Torch);
             var config = options.Config;
             var runner = new LabRunner(environment);
@@ -60,6 +64,11 @@ public static class LabCommand
             {
                 LabReport.From(outcome.Result).Save(outPath);
                 progress.Line($"results written to {outPath}");
+            }
+            if (options.ExportDirectory is { } exportTo)
+            {
+                ExportModels(outcome, exportTo);
+                progress.Line($"models exported to {exportTo}: {string.Join(", ", ModelRoles.All.Select(ModelRoles.Key))} as .onnx and .safetensors");
             }
             return 0;
         }
@@ -95,6 +104,36 @@ public static class LabCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Creates the --export folder before training, so a folder that cannot be made fails in a second, not after the run.</summary>
+    private static bool CreateExportFolder(string folder, TextWriter stderr)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"lab: --export cannot create the folder '{folder}': {e.Message}");
+            return false;
+        }
+    }
+
+    private static void ExportModels(LabOutcome outcome, string folder)
+    {
+        foreach (var role in ModelRoles.All)
+        {
+            nn.Module<Tensor, Tensor> model = role switch
+            {
+                ModelRole.Teacher => outcome.Teacher,
+                ModelRole.StudentScratch => outcome.StudentScratch,
+                _ => outcome.StudentDistilled,
+            };
+            foreach (var format in ModelExport.Formats)
+                ModelExport.Write(model, ExportMetadata.For(outcome.Result, role), format, Path.Combine(folder, ModelExport.FileName(role, format)));
         }
     }
 
@@ -143,6 +182,11 @@ public static class LabCommand
         foreach (var f in r.ForeignModels ?? [])
             progress.Line($"warning: the {ConsoleProgress.Name(f.Model)} was not trained on this run's training split (used with --allow-foreign-teacher): " +
                           $"{string.Join("; ", f.Differences)}; {f.Consequence}");
+        if (r.Insight is { } insight)
+        {
+            progress.Line("");
+            foreach (var line in InsightTable.Lines(insight)) progress.Line(line);
+        }
     }
 
     private static string Format(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{t.TotalSeconds:F0} s";

@@ -6,7 +6,8 @@ using DistillLab.Core.Experiments;
 namespace DistillLab.Web.Cli;
 
 /// <summary>The `lab` command's options, parsed strictly: an unknown option or a malformed value is an error, never ignored.</summary>
-public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, string? OutPath, bool Download, bool Help, string? SaveScratchPath = null)
+public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, string? OutPath, bool Download, bool Help, string? SaveScratchPath = null,
+    string? ExportDirectory = null)
 {
     /// <summary>Every LabConfig setting a person may type, with its [Setting] spelling and help.</summary>
     internal static readonly IReadOnlyList<(PropertyInfo Property, SettingAttribute Setting)> Settings =
@@ -26,6 +27,11 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
         public Option<string> SaveTeacher { get; } = new("--save-teacher") { Description = "save the trained teacher", HelpName = "PATH" };
         public Option<string> SaveScratch { get; } = new("--save-scratch") { Description = "save the scratch student", HelpName = "PATH" };
         public Option<string> Out { get; } = new("--out") { Description = "write the results as JSON", HelpName = "FILE" };
+        public Option<string> Export { get; } = new("--export")
+        {
+            Description = "write the three trained models as .onnx and .safetensors into this folder (created if missing)",
+            HelpName = "DIR",
+        };
 
         public Command()
         {
@@ -38,7 +44,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
                 ForSetting[property] = option;
                 Lab.Options.Add(option);
             }
-            foreach (var option in new Option[] { Download, SaveTeacher, SaveScratch, Out }) Lab.Options.Add(option);
+            foreach (var option in new Option[] { Download, SaveTeacher, SaveScratch, Out, Export }) Lab.Options.Add(option);
             Root.Subcommands.Add(Lab);
         }
 
@@ -74,7 +80,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
         if (result.Errors.FirstOrDefault() is { } parseError)
         {
             // "--seed" without a value, mostly; System.CommandLine says it its own way, we name the option and the fix.
-            var named = command.ForSetting.Values.Concat([command.SaveTeacher, command.SaveScratch, command.Out])
+            var named = command.ForSetting.Values.Concat([command.SaveTeacher, command.SaveScratch, command.Out, command.Export])
                 .FirstOrDefault(o => parseError.Message.Contains($"'{o.Name}'", StringComparison.Ordinal));
             error = named is not null ? $"{named.Name} needs a value. Run 'lab --help' for what it allows." : parseError.Message;
             return null;
@@ -115,7 +121,13 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
             error = $"--out '{outPath}' is a folder; give a file name such as results.json.";
             return null;
         }
-        return new LabOptions(config, result.GetValue(command.SaveTeacher), outPath, download, Help: false, result.GetValue(command.SaveScratch));
+        string? exportDirectory = result.GetValue(command.Export);
+        if (exportDirectory is not null && File.Exists(exportDirectory))
+        {
+            error = $"--export '{exportDirectory}' is a file; give a folder (it is created if missing) for teacher.onnx, studentScratch.onnx, studentDistilled.onnx and their .safetensors.";
+            return null;
+        }
+        return new LabOptions(config, result.GetValue(command.SaveTeacher), outPath, download, Help: false, result.GetValue(command.SaveScratch), exportDirectory);
     }
 
     /// <summary>The command-line spelling of a LabConfig field (camelCase, as validation names it), so messages name

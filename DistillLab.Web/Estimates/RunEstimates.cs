@@ -32,8 +32,6 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
     public readonly record struct SpeedKey(string Device, int ImageSize, int BatchSize);
 
     private readonly ConcurrentDictionary<SpeedKey, Task<Throughput>> measured = new();
-    // Completed runs never change, so their loaded details (with epochs) are read once.
-    private readonly ConcurrentDictionary<string, RunDetails> finished = new();
 
     /// <param name="poolImages">Usable images of the data source before the limit.</param>
     public EstimateAnswer Estimate(RunRequest request, int poolImages)
@@ -47,10 +45,11 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
             reused.AddRange(sources.Select(s => s.Role));
         }
 
+        var completed = registry.Completed();
         Throughput speed;
         string speedSource;
         measured.TryGetValue(key, out var measuring);
-        if (FromHistory(key) is { } history)
+        if (FromHistory(completed, key) is { } history)
             (speed, speedSource) = (RunFigures.Speed(history)!, $"run {history.Id}'s epochs");
         else if (measuring is { IsCompletedSuccessfully: true })
             (speed, speedSource) = (measuring.Result, "measured here");
@@ -65,13 +64,13 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
 
         var (train, validation, test) = PoolSplit.Sizes(Math.Min(config.Limit ?? int.MaxValue, poolImages));
         var phases = RunEstimate.Of(config, train, validation, test, speed);
-        var (loading, finishing, overheadSource) = Overheads(config, key, speed, test);
+        var (loading, finishing, overheadSource) = Overheads(completed, config, key, speed, test);
         return new(new DurationEstimate(phases, loading, finishing, reused, speed, speedSource, overheadSource), null);
     }
 
     /// <summary>A speed known without measuring: from the newest completed run at this key, else one measured here before.</summary>
-    public Throughput? Known(SpeedKey key) =>
-        FromHistory(key) is { } run ? RunFigures.Speed(run)
+    private Throughput? Known(IReadOnlyList<RunDetails> completed, SpeedKey key) =>
+        FromHistory(completed, key) is { } run ? RunFigures.Speed(run)
         : measured.TryGetValue(key, out var task) && task.IsCompletedSuccessfully ? task.Result : null;
 
     /// <summary>What is known before a running run's figures: the speeds at its device, image size and batch size (null
@@ -80,10 +79,11 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
     {
         if (run is not { Device: { } device, ImageSize: { } size, Data: { } data }) return (null, TimeSpan.Zero);
         var key = new SpeedKey(device, size, run.Config.BatchSize);
-        var speed = Known(key);
+        var completed = registry.Completed();
+        var speed = Known(completed, key);
         // Without an earlier figure, the run's own speeds (once it has them) size the finishing work.
         var sizing = speed ?? RunFigures.Speed(run);
-        return (speed, sizing is null ? TimeSpan.Zero : Overheads(run.Config, key, sizing, data.Test).Finishing);
+        return (speed, sizing is null ? TimeSpan.Zero : Overheads(completed, run.Config, key, sizing, data.Test).Finishing);
     }
 
     public static bool TryKey(LabConfig config, out SpeedKey key, out string problem)
@@ -103,9 +103,9 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
         }
     }
 
-    private (TimeSpan Loading, TimeSpan Finishing, string Source) Overheads(LabConfig config, SpeedKey key, Throughput speed, int test)
+    private (TimeSpan Loading, TimeSpan Finishing, string Source) Overheads(IReadOnlyList<RunDetails> completed, LabConfig config, SpeedKey key, Throughput speed, int test)
     {
-        if (FromSameData(config, key) is { } run && RunFigures.Overheads(run, speed) is var (loading, finishing))
+        if (FromSameData(completed, config, key) is { } run && RunFigures.Overheads(run, speed) is var (loading, finishing))
             return (loading, finishing, $"loading and saving as long as in run {run.Id}");
         // Predicting the stored test images with all three models, and timing 55 single-image passes of each.
         int stored = Math.Min(test, dashboard.Value.StoredTestImages);
@@ -113,26 +113,13 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
         return (TimeSpan.Zero, modelled, "loading the data not counted until a run on this data has finished");
     }
 
-    private RunDetails? FromHistory(SpeedKey key) => Newest(r => Matches(r, key), r => RunFigures.Speed(r) is not null);
+    // Newest first: the completed runs come ordered by when they finished.
+    private static RunDetails? FromHistory(IReadOnlyList<RunDetails> completed, SpeedKey key) =>
+        completed.FirstOrDefault(r => Matches(r, key) && RunFigures.Speed(r) is not null);
 
-    private RunDetails? FromSameData(LabConfig config, SpeedKey key) => Newest(
-        r => Matches(r, key) && r.Config.Data == config.Data && r.Config.Limit == config.Limit,
-        r => r.TotalSeconds is not null);
+    private static RunDetails? FromSameData(IReadOnlyList<RunDetails> completed, LabConfig config, SpeedKey key) =>
+        completed.FirstOrDefault(r => Matches(r, key) && r.Config.Data == config.Data && r.Config.Limit == config.Limit && r.TotalSeconds is not null);
 
     private static bool Matches(RunDetails run, SpeedKey key) =>
         run.Status == RunStatus.Completed && run.Device == key.Device && run.ImageSize == key.ImageSize && run.Config.BatchSize == key.BatchSize;
-
-    private RunDetails? Newest(Func<RunDetails, bool> candidate, Func<RunDetails, bool> usable)
-    {
-        foreach (var summary in registry.Store.List().Where(candidate).OrderByDescending(r => r.FinishedAt))
-        {
-            if (!finished.TryGetValue(summary.Id, out var run))
-            {
-                if (registry.Store.Load(summary.Id) is not { } loaded) continue;
-                run = finished[summary.Id] = loaded;
-            }
-            if (usable(run)) return run;
-        }
-        return null;
-    }
 }

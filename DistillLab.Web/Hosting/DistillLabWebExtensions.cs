@@ -59,6 +59,7 @@ public static class DistillLabWebExtensions
         services.AddSingleton<RunLabels>();
         services.AddSingleton<UploadDecoder>();
         services.AddSingleton<PredictionService>();
+        services.AddSingleton<DarkKnowledgeService>();
         services.AddSingleton<DatasetCatalog>();
         services.AddOptions<DownloadSettings>().BindConfiguration(DownloadSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DownloadSettings>>().Value);

@@ -38,13 +38,13 @@ public sealed record PredictionPage(string RunId, string Filter, int Matching, i
 public sealed record UploadPrediction(ModelAnswer Teacher, ModelAnswer StudentScratch, ModelAnswer StudentDistilled, string SeenAs);
 
 /// <summary>Test-set predictions stored with each finished run, and predictions for an uploaded picture.</summary>
-public sealed class PredictionService(RunStore store, RunArtifacts artifacts, UploadDecoder decoder)
+public sealed class PredictionService(RunRegistry runs, UploadDecoder decoder)
 {
     /// <summary>Up to <paramref name="count"/> stored test images matching the filter; a seed shuffles them.</summary>
     public PredictionPage ForRun(RunDetails run, PredictionFilter filter, int count, int? seed = null)
     {
         var classes = run.Data?.Classes ?? [];
-        var all = store.LoadPredictions(run.Id);
+        var all = runs.Predictions(run.Id);
         var matching = all.Where(p => PredictionFilters.Matches(filter, p)).ToArray();
         if (seed is { } s) new Random(s).Shuffle(matching);
         var images = matching.Take(count).Select(p => new ImagePrediction(p.Index, $"/api/runs/{run.Id}/images/{p.Index}.png",
@@ -58,13 +58,13 @@ public sealed class PredictionService(RunStore store, RunArtifacts artifacts, Up
     /// <exception cref="InvalidOperationException">The run has no saved models.</exception>
     public async Task<UploadPrediction> ForUploadAsync(RunDetails run, byte[] bytes, CancellationToken cancellationToken = default)
     {
-        if (run.ImageSize is not { } size || !artifacts.HasModels(run.Id))
+        if (run.ImageSize is not { } size || !runs.HasModels(run.Id))
             throw new InvalidOperationException($"Run '{run.Id}' has no saved models; only completed runs can predict.");
         // Resized as the run's training images were, or the models would see a picture unlike their data.
         var image = await decoder.DecodeAsync(bytes, size, run.Config.EffectiveResize(), cancellationToken);
         var classes = run.Data?.Classes ?? [];
         // Inference is TorchSharp work: it runs on a pool thread, not on the request's or the circuit's.
-        var (teacher, scratch, distilled) = await Task.Run(() => artifacts.PredictUpload(run.Id, image), CancellationToken.None);
+        var (teacher, scratch, distilled) = await Task.Run(() => runs.Predict(run.Id, image), CancellationToken.None);
         var seenAs = "data:image/png;base64," + Convert.ToBase64String(ImageDecoder.ToPng(image.Image(0), size));
         return new UploadPrediction(Answer(classes, teacher, null), Answer(classes, scratch, null), Answer(classes, distilled, null), seenAs);
     }

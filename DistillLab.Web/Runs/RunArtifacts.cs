@@ -2,7 +2,9 @@ using DistillLab.Core;
 using System.Diagnostics;
 using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Export;
 using DistillLab.Core.Inference;
+using DistillLab.Core.Insight;
 using DistillLab.Core.Models;
 using DistillLab.Web.Settings;
 using Microsoft.Extensions.Options;
@@ -11,8 +13,9 @@ using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Runs;
 
-/// <summary>Files of a finished run beside the database: data/runs/&lt;id&gt;/ holds the three trained models
-/// and the first test images (raw uint8 NCHW), so the Predictions page works after a restart without reloading data.</summary>
+/// <summary>Files of a finished run beside the database: data/runs/&lt;id&gt;/ holds the three trained models,
+/// the first test images (raw uint8 NCHW) and the three models' logits on the whole test split (test-logits.json),
+/// so the Predictions page works after a restart without reloading data.</summary>
 public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardOptions> dashboard, RunJournal journal)
 {
     private readonly Lock modelGate = new();
@@ -21,6 +24,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
     public string RunDirectory(string runId) => Path.Combine(data.Value.FullDirectory, "runs", runId);
     public string ModelPath(string runId, ModelRole role) => Path.Combine(RunDirectory(runId), ModelRoles.Key(role) + ".pt");
     private string TestImagesPath(string runId) => Path.Combine(RunDirectory(runId), "test-images.u8");
+    private string TestLogitsPath(string runId) => Path.Combine(RunDirectory(runId), StoredLogits.FileName);
 
     /// <summary>Saves the models and the stored test images, predicts those images with all three models,
     /// and measures each model's file size and single-image inference time.</summary>
@@ -40,6 +44,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
         int keep = Math.Min(test.Count, dashboard.Value.StoredTestImages);
         var stored = test.Select(Enumerable.Range(0, keep).ToArray());
         WriteAtomically(TestImagesPath(runId), stored);
+        if (outcome.TestLogits is { } logits) StoredLogits.Write(TestLogitsPath(runId), logits);
         var device = ParameterDevice(outcome.Teacher);
         var predictions = models.Select(m => Predictor.Predict(m.Model, stored, device)).ToArray();
         journal.Write(s => s.SavePredictions(runId, stored.Labels, predictions[0], predictions[1], predictions[2]));
@@ -89,6 +94,36 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
         var chw = new byte[bytes];
         file.ReadExactly(chw);
         return ImageDecoder.ToPng(chw, imageSize);
+    }
+
+    /// <summary>How many test images the run stored (the first ones of its test split).</summary>
+    public int StoredImageCount(string runId, int imageSize)
+    {
+        var path = TestImagesPath(runId);
+        return File.Exists(path) ? (int)(new FileInfo(path).Length / (3L * imageSize * imageSize)) : 0;
+    }
+
+    /// <summary>The run's test-split logits; null for a run stored before they were kept.</summary>
+    public TestLogits? TestLogits(string runId) => StoredLogits.Read(TestLogitsPath(runId));
+
+    /// <summary>One saved model of a run as an ONNX or safetensors file (see docs/export.md); null when the run's folder
+    /// holds no such model.</summary>
+    public byte[]? Export(RunDetails run, ModelRole role, ExportFormat format)
+    {
+        var path = ModelPath(run.Id, role);
+        if (!File.Exists(path) || run.Data is not { } data) return null;
+        var metadata = new ExportMetadata(data.Classes)
+        {
+            Role = ModelRoles.Key(role), Seed = run.Config.Seed, Data = run.Config.Data, Resize = SavedModelCheck.ResizeName(run.Config),
+        };
+        try
+        {
+            using nn.Module<Tensor, Tensor> model = role == ModelRole.Teacher ? ModelCheckpoint.LoadTeacher(path) : ModelCheckpoint.LoadStudent(path);
+            using var buffer = new MemoryStream();
+            ModelExport.Write(model, metadata, format, buffer);
+            return buffer.ToArray();
+        }
+        catch (FileNotFoundException) { return null; } // deleted with its run meanwhile
     }
 
     public bool HasModels(string runId) => ModelRoles.All.All(r => File.Exists(ModelPath(runId, r)));

@@ -1,18 +1,23 @@
 using System.Collections.Concurrent;
+using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Export;
+using DistillLab.Core.Inference;
+using DistillLab.Core.Insight;
 using DistillLab.Core.Training;
 using DistillLab.Web.Training;
 
 namespace DistillLab.Web.Runs;
 
-/// <summary>The live state of queued and running runs (in memory, mutated by the training thread),
-/// in front of the SQLite history for everything else. Snapshots are immutable <see cref="RunDetails"/>.</summary>
+/// <summary>Every run, read: the live state of queued and running runs (in memory, mutated by the training thread) in
+/// front of the SQLite history, and each finished run's saved files. Snapshots are immutable <see cref="RunDetails"/>.</summary>
+/// <remarks>With <see cref="RunRequests"/> (submit, cancel, delete) this is the one run service: only these two, and
+/// ModelReuse behind them, touch the store (<see cref="RunStore"/>, through <see cref="RunJournal"/> for the training
+/// side's writes) and the run folders (<see cref="RunArtifacts"/>). RunServiceBoundaryTests checks it.</remarks>
 /// <param name="queue">The training queue, to count a study in training ahead of a waiting run; none in tests.</param>
-public sealed class RunRegistry(RunStore store, RunJournal journal, TrainingQueue? queue = null)
+public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts artifacts, TrainingQueue? queue = null)
 {
     private readonly ConcurrentDictionary<string, LiveRun> active = new();
-
-    public RunStore Store => store;
 
     public RunDetails? Get(string id)
     {
@@ -30,11 +35,30 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, TrainingQueu
         return newest is null ? null : store.Load(newest.Id);
     }
 
+    /// <summary>Every run, newest first, without the stored runs' epoch histories.</summary>
     public IReadOnlyList<RunDetails> List()
     {
         var stored = store.List();
         return stored.Select(r => active.TryGetValue(r.Id, out var live) ? live.Snapshot(QueuePosition(r.Id)) : r).ToList();
     }
+
+    /// <summary>Completed runs, newest finished first, each with its epochs, read in one go.</summary>
+    public IReadOnlyList<RunDetails> Completed() => store.Completed();
+
+    /// <summary>A completed run's stored test images with the three models' predictions, in order.</summary>
+    public IReadOnlyList<StoredPrediction> Predictions(string id) => store.LoadPredictions(id);
+
+    /// <summary>A stored test image of the run as PNG, or null when the run has no such image.</summary>
+    public byte[]? TestImage(string id, int index, int imageSize) => artifacts.Thumbnail(id, index, imageSize);
+
+    /// <summary>True when the run's three trained models are saved (it completed, and was not deleted).</summary>
+    public bool HasModels(string id) => artifacts.HasModels(id);
+
+    /// <summary>The run's three models' predictions for one picture (see <see cref="RunArtifacts.PredictUpload"/>).</summary>
+    public (Prediction Teacher, Prediction Scratch, Prediction Distilled) Predict(string id, ImageSet image) => artifacts.PredictUpload(id, image);
+
+    /// <summary>Writes waiting for a busy database, and why (GET /healthz).</summary>
+    public (int Count, string? Reason) PendingWrites => journal.Pending;
 
     /// <summary>The runs waiting for their turn, first to start first, each with its QueuePosition.</summary>
     public IReadOnlyList<RunDetails> Queue() =>
@@ -74,8 +98,32 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, TrainingQueu
     internal void Finish(LiveRun live) =>
         journal.Write(s => s.Update(live.Snapshot(null)), () => active.TryRemove(live.Id, out _), stopOnFailure: false);
 
-    /// <summary>Writes for the training side, in order, through the journal (see <see cref="RunJournal"/>).</summary>
-    internal void Record(Action<RunStore> write) => journal.Write(write);
+    // The training side's writes go through the journal, in order (see RunJournal).
+
+    /// <summary>Stores the live run's state as it is now (everything but the epochs).</summary>
+    internal void RecordState(LiveRun live)
+    {
+        var now = live.Snapshot(null);
+        journal.Write(s => s.Update(now));
+    }
+
+    /// <summary>Stores one epoch of a live run's model.</summary>
+    internal void RecordEpoch(string id, ModelRole role, EpochMetrics metrics) => journal.Write(s => s.AddEpoch(id, role, metrics));
+
+    /// <summary>Saves a finished run's models and test images and measures them (see <see cref="RunArtifacts.Save"/>).</summary>
+    internal (ModelView Teacher, ModelView Scratch, ModelView Distilled) SaveArtifacts(string id, LabOutcome outcome, ModelView teacher, ModelView scratch, ModelView distilled) =>
+        artifacts.Save(id, outcome, teacher, scratch, distilled);
+
+    /// <summary>Runs left queued or running by a server that stopped: marked interrupted before this server takes any.</summary>
+    internal int MarkInterrupted() => store.MarkInterrupted();
+
+    /// <summary>Deletes a finished run's history and files; false for an unknown id.</summary>
+    internal bool Delete(string id)
+    {
+        if (!store.Delete(id)) return false;
+        artifacts.Delete(id);
+        return true;
+    }
 
     public bool IsActive(string id) => active.ContainsKey(id);
 
@@ -89,4 +137,14 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, TrainingQueu
 
     /// <summary>True while any run is queued or training.</summary>
     public bool HasActiveRuns => !active.IsEmpty;
+
+    /// <summary>A finished run's test-split logits; null for a run finished before they were kept.</summary>
+    public TestLogits? TestLogits(string id) => artifacts.TestLogits(id);
+
+    /// <summary>How many test images the run stored (the first of its test split, with thumbnails and logits).</summary>
+    public int StoredImageCount(string id, int imageSize) => artifacts.StoredImageCount(id, imageSize);
+
+    /// <summary>One saved model of a finished run as an ONNX or safetensors file; null when the run holds no such model
+    /// (see <see cref="RunArtifacts.Export"/>).</summary>
+    public byte[]? ExportModel(RunDetails run, ModelRole role, ExportFormat format) => artifacts.Export(run, role, format);
 }

@@ -93,11 +93,10 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
     }
 
     /// <summary>Deletes a finished run with its epochs, predictions and files; an active run must be cancelled first.</summary>
-    public DeleteResult Delete(string id, RunArtifacts artifacts)
+    public DeleteResult Delete(string id)
     {
         if (registry.IsActive(id)) return DeleteResult.Active;
-        if (!registry.Store.Delete(id)) return DeleteResult.NotFound;
-        artifacts.Delete(id);
+        if (!registry.Delete(id)) return DeleteResult.NotFound;
         events.Publish(new RunChangedEvent(id));
         return DeleteResult.Deleted;
     }

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Inference;
+using DistillLab.Core.Insight;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Hosting;
 using DistillLab.Web.Runs.RunHistory;
@@ -99,7 +100,7 @@ public sealed class RunStore
     /// <summary>Writes everything but the epochs (which are appended as they complete).</summary>
     public void Update(RunDetails run)
     {
-        string results = Json(new StoredResults(Strip(run.Teacher), Strip(run.StudentScratch), Strip(run.StudentDistilled)));
+        string results = Json(new StoredResults(Strip(run.Teacher), Strip(run.StudentScratch), Strip(run.StudentDistilled), run.Insight));
         string? data = run.Data is null ? null : Json(run.Data);
         using var db = Open();
         db.Runs.Where(r => r.Id == run.Id).ExecuteUpdate(set => set
@@ -117,7 +118,8 @@ public sealed class RunStore
 
     private static ModelView Strip(ModelView view) => view with { History = [] };
 
-    private sealed record StoredResults(ModelView Teacher, ModelView StudentScratch, ModelView StudentDistilled);
+    // The results column's JSON. Insight joined it later: no schema change, and a row written before reads as null.
+    private sealed record StoredResults(ModelView Teacher, ModelView StudentScratch, ModelView StudentDistilled, RunInsight? Insight = null);
 
     /// <summary>Stores one epoch's metrics, replacing any stored for the same run, model and epoch.</summary>
     public void AddEpoch(string runId, ModelRole model, EpochMetrics metrics)
@@ -150,10 +152,26 @@ public sealed class RunStore
     {
         using var db = Open();
         if (db.Runs.AsNoTracking().SingleOrDefault(r => r.Id == id) is not { } row) return null;
-        var run = ToDetails(row);
-        var histories = db.Epochs.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Epoch).AsEnumerable()
-            .GroupBy(e => e.Model)
-            .ToDictionary(g => g.Key, g => g.Select(e => FromJson<EpochMetrics>(e.Metrics)!).ToList());
+        var epochs = db.Epochs.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Epoch).ToList();
+        return WithHistories(ToDetails(row), epochs);
+    }
+
+    /// <summary>Completed runs, newest finished first, with their epochs: two queries however many runs there are.</summary>
+    public List<RunDetails> Completed()
+    {
+        using var db = Open();
+        var rows = db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Completed).OrderByDescending(r => r.Finished).ToList();
+        var epochs = (from e in db.Epochs.AsNoTracking()
+                      join r in db.Runs on e.RunId equals r.Id
+                      where r.Status == RunStatus.Completed
+                      orderby e.Epoch
+                      select e).AsEnumerable().ToLookup(e => e.RunId);
+        return rows.Select(row => WithHistories(ToDetails(row), epochs[row.Id])).ToList();
+    }
+
+    private static RunDetails WithHistories(RunDetails run, IEnumerable<EpochRow> epochs)
+    {
+        var histories = epochs.GroupBy(e => e.Model).ToDictionary(g => g.Key, g => g.Select(e => FromJson<EpochMetrics>(e.Metrics)!).ToList());
         List<EpochMetrics> History(ModelRole role) => histories.TryGetValue(role, out var h) ? h : [];
         return run with
         {
@@ -192,6 +210,7 @@ public sealed class RunStore
             TotalSeconds = row.TotalSeconds,
             Name = Text(row.Name),
             Notes = Text(row.Notes),
+            Insight = results?.Insight,
         };
     }
 

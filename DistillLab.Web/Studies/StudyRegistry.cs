@@ -5,7 +5,7 @@ namespace DistillLab.Web.Studies;
 
 /// <summary>The live state of queued and running studies (in memory, changed by the training thread) in front of the
 /// stored ones, as RunRegistry is for runs. Snapshots are immutable <see cref="StudyDetails"/>.</summary>
-public sealed class StudyRegistry(StudyStore store, RunJournal journal)
+public sealed class StudyRegistry(StudyStore store)
 {
     private readonly ConcurrentDictionary<string, LiveStudy> active = new();
 
@@ -43,8 +43,8 @@ public sealed class StudyRegistry(StudyStore store, RunJournal journal)
 
     /// <summary>Stores the study's end state and then lets it go from memory; while the database is busy it stays here.</summary>
     internal void Finish(LiveStudy live) =>
-        journal.Write(_ => store.Update(live.Snapshot(null)), () => active.TryRemove(live.Id, out _), stopOnFailure: false);
+        store.Write(s => s.Update(live.Snapshot(null)), () => active.TryRemove(live.Id, out _), stopOnFailure: false);
 
     /// <summary>Writes for the training side, in order with the runs' writes (RunJournal).</summary>
-    internal void Record(Action<StudyStore> write) => journal.Write(_ => write(store));
+    internal void Record(Action<StudyStore> write) => store.Write(write);
 }

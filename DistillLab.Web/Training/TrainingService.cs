@@ -15,7 +15,7 @@ namespace DistillLab.Web.Training;
 /// A failed run is recorded and the service goes on with the next.</summary>
 /// <remarks>Studies wait in the same queue (<see cref="TrainingQueue"/>) and train on the same thread (StudyExecution).</remarks>
 public sealed class TrainingService(
-    RunRequests requests, RunRegistry registry, RunEventStream events, RunArtifacts artifacts, ModelReuse reuse,
+    RunRequests requests, RunRegistry registry, RunEventStream events, ModelReuse reuse,
     ILabEngine engine, StudyRequests studies, StudyExecution studyExecution,
     IOptions<DashboardOptions> dashboard, IConfiguration configuration, ILogger<TrainingService> logger) : BackgroundService
 {
@@ -23,7 +23,7 @@ public sealed class TrainingService(
     {
         // libtorch is set up once per process (Torch section: device, LibTorchPath, threads) before any run.
         TorchRuntime.Configure(configuration.GetSection("Torch").Get<TorchSettings>() ?? new TorchSettings());
-        int interrupted = registry.Store.MarkInterrupted();
+        int interrupted = registry.MarkInterrupted();
         if (interrupted > 0) logger.LogWarning("{Count} run(s) were left unfinished by the last server and are marked interrupted", interrupted);
         // A study goes on where it was: its finished trials are stored, the ones left train when its turn comes.
         int resumed = studies.ResumeUnfinished();
@@ -105,7 +105,7 @@ public sealed class TrainingService(
             foreach (var epoch in model.History)
             {
                 live.AddEpoch(model.Role, epoch);
-                registry.Record(s => s.AddEpoch(live.Id, model.Role, epoch));
+                registry.RecordEpoch(live.Id, model.Role, epoch);
             }
         string? From(ModelRole role) => reused.FirstOrDefault(m => m.Role == role)?.OriginRunId;
         live.Update(s => s with
@@ -114,8 +114,7 @@ public sealed class TrainingService(
             Teacher = s.Teacher with { ReusedFrom = From(ModelRole.Teacher) },
             StudentScratch = s.StudentScratch with { ReusedFrom = From(ModelRole.StudentScratch) },
         });
-        var started = live.Snapshot(null);
-        registry.Record(s => s.Update(started));
+        registry.RecordState(live);
         events.Publish(new RunStartedEvent(live.Id, From(ModelRole.Teacher), From(ModelRole.StudentScratch)));
 
         var progress = new PhaseClock(dashboard.Value.BatchProgressPerSecond);
@@ -124,13 +123,14 @@ public sealed class TrainingService(
         live.Update(s => s with { Stage = "saving models and predictions" });
         events.Publish(new RunChangedEvent(live.Id));
         var result = outcome.Result;
-        var (teacher, scratch, distilled) = artifacts.Save(live.Id, outcome,
-            View(result.Teacher, From(ModelRole.Teacher)), View(result.StudentScratch, From(ModelRole.StudentScratch)), View(result.StudentDistilled, null));
+        var now = live.Snapshot(null);
+        var (teacher, scratch, distilled) = registry.SaveArtifacts(live.Id, outcome, Tested(now.Teacher, result.Teacher),
+            Tested(now.StudentScratch, result.StudentScratch), Tested(now.StudentDistilled, result.StudentDistilled));
         live.Update(s => s with
         {
             Status = RunStatus.Completed, FinishedAt = DateTimeOffset.UtcNow, TotalSeconds = result.TotalSeconds,
             ImageSize = result.ImageSize, Device = result.Device, Data = result.Data,
-            Teacher = teacher, StudentScratch = scratch, StudentDistilled = distilled, Stage = null, Progress = null,
+            Teacher = teacher, StudentScratch = scratch, StudentDistilled = distilled, Insight = result.Insight, Stage = null, Progress = null,
         });
         registry.Finish(live);
         events.Publish(new RunCompletedEvent(live.Id, teacher with { History = [] }, scratch with { History = [] },
@@ -140,7 +140,8 @@ public sealed class TrainingService(
 
     private static readonly TimeSpan EpochEventWait = TimeSpan.FromMilliseconds(250);
 
-    private static ModelView View(ModelResult r, string? reusedFrom) => new(r.Parameters, r.TestAccuracy, r.TestLoss, [], r.Reused, ReusedFrom: reusedFrom);
+    // Histories stay with the live run (and the store's epochs); the saved views carry the results.
+    private static ModelView Tested(ModelView model, ModelResult result) => model.Tested(result) with { History = [] };
 
     private void OnLabEvent(LiveRun live, LabEvent labEvent, PhaseClock throttle)
     {
@@ -152,8 +153,7 @@ public sealed class TrainingService(
                 break;
             case DataLoaded d:
                 live.Update(s => s with { Data = d.Data, Device = d.Device, ImageSize = d.ImageSize, Stage = "training" });
-                var loaded = live.Snapshot(null);
-                registry.Record(s => s.Update(loaded));
+                registry.RecordState(live);
                 events.Publish(new RunChangedEvent(live.Id));
                 break;
             case PhaseStarted p:
@@ -175,13 +175,10 @@ public sealed class TrainingService(
                 // Out first (the stamp is the epoch's end), stored after: a disk write must not delay the event.
                 live.AddEpoch(e.Model, e.Metrics);
                 events.PublishAndWait(new EpochCompletedEvent(live.Id, e.Model, e.Metrics), EpochEventWait);
-                registry.Record(s => s.AddEpoch(live.Id, e.Model, e.Metrics));
+                registry.RecordEpoch(live.Id, e.Model, e.Metrics);
                 break;
             case PhaseCompleted c:
-                live.Update(s => WithModel(s, c.Model, m => m with
-                {
-                    Parameters = c.Result.Parameters, TestAccuracy = c.Result.TestAccuracy, TestLoss = c.Result.TestLoss, Reused = c.Result.Reused,
-                }));
+                live.Update(s => WithModel(s, c.Model, m => m.Tested(c.Result)));
                 events.Publish(new RunChangedEvent(live.Id));
                 break;
         }

@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using DistillLab.Core.Studies;
 
 namespace DistillLab.Tests.Core.Studies;

@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using DistillLab.Core;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Studies;

@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using DistillLab.Web.Runs;
 using DistillLab.Web.Studies;
 

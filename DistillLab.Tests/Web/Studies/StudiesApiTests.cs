@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

@@ -1,3 +1,4 @@
+using DistillLab.Tests.Support;
 using System.Net.Http.Json;
 using DistillLab.Core.Studies;
 using DistillLab.Web.Runs;

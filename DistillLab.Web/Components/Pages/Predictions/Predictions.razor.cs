@@ -8,12 +8,14 @@ using Microsoft.Extensions.Options;
 
 namespace DistillLab.Web.Components.Pages.Predictions;
 
-/// <summary>Test images of a finished run with every model's prediction; filters, shuffle, and an upload of your own picture.</summary>
+/// <summary>Test images of a finished run with every model's prediction; filters, shuffle, an upload of your own picture,
+/// and the dark-knowledge view of one test image (its softmax at a temperature the reader chooses).</summary>
 public partial class Predictions
 {
     [Parameter] public string? RunId { get; set; }
     [Inject] private RunRegistry Runs { get; set; } = default!;
     [Inject] private PredictionService PredictionService { get; set; } = default!;
+    [Inject] private DarkKnowledgeService DarkKnowledge { get; set; } = default!;
     [Inject] private IOptions<DashboardOptions> Options { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
@@ -26,6 +28,10 @@ public partial class Predictions
     private PredictionPage? shown;
     private UploadPrediction? upload;
     private string? uploadName, uploadError;
+    // The image in the dark-knowledge view: the first shown one, until the reader picks another.
+    private ImageLogits? softened;
+    private string? softenedRunId;
+    private bool scrollToSoftened;
 
     protected override void OnParametersSet()
     {
@@ -55,8 +61,22 @@ public partial class Predictions
     {
         run = selectedId is null ? null : Runs.Get(selectedId);
         shown = run is null ? null : PredictionService.ForRun(run, filter, PageSize, seed);
+        // Filters and shuffles keep the image being looked at; another run starts at its first shown image.
+        if (softened is null || softenedRunId != run?.Id)
+        {
+            softened = run is not null && shown?.Images.FirstOrDefault() is { } first ? DarkKnowledge.Logits(run, first.Index) : null;
+            softenedRunId = run?.Id;
+            scrollToSoftened = false;
+        }
         upload = null;
         uploadError = null;
+    }
+
+    private void Soften(int index)
+    {
+        if (run is null || DarkKnowledge.Logits(run, index) is not { } image) return;
+        softened = image;
+        scrollToSoftened = true;
     }
 
     private async Task Upload(InputFileChangeEventArgs e)

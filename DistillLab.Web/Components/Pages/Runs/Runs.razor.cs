@@ -5,12 +5,11 @@ using MudBlazor;
 
 namespace DistillLab.Web.Components.Pages.Runs;
 
-/// <summary>Every run with its settings and test accuracies, sortable; name runs and add notes; select runs to
-/// compare or export them; delete.</summary>
+/// <summary>Every run with its settings and test accuracies (and, switched on, the students' fidelity and calibration), sortable; name runs and add notes; select runs to
+/// compare or export them; download their models; delete.</summary>
 public partial class Runs : IDisposable
 {
     [Inject] private RunRegistry Registry { get; set; } = default!;
-    [Inject] private RunArtifacts Artifacts { get; set; } = default!;
     [Inject] private RunRequests Requests { get; set; } = default!;
     [Inject] private RunEventStream Events { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -18,6 +17,8 @@ public partial class Runs : IDisposable
     private IReadOnlyList<RunDetails> runs = [];
     // In the order they were ticked: the Compare page colours runs in this order.
     private readonly List<string> selected = [];
+    // Off at first: the accuracy columns alone fit a laptop's width.
+    private bool showInsight;
     private IDisposable? subscription;
 
     protected override void OnInitialized() => runs = Registry.List();
@@ -54,7 +55,7 @@ public partial class Runs : IDisposable
     private async Task Delete(RunDetails run)
     {
         if (!await ConfirmDialog.AskAsync(Dialogs, "Delete run", $"Delete run {run.DisplayName}, its saved models and predictions?", "Delete")) return;
-        if (Requests.Delete(run.Id, Artifacts) == DeleteResult.Active) return;
+        if (Requests.Delete(run.Id) == DeleteResult.Active) return;
         selected.Remove(run.Id);
         runs = Registry.List();
     }
