@@ -26,7 +26,10 @@ public sealed class StudyEstimates(RunEstimates runs, StudyTeacherLookup teacher
         long trials = config.TrialCount();
         var phases = run.Phases;
         var total = run.Loading + run.Finishing
-                    + phases.Teacher * trained + phases.Scratch * seeds.Count + phases.Scratch * trials;
+                    + phases.Teacher * trained + phases.Scratch * seeds.Count + phases.Scratch * trials
+                    // A run's distilled phase is the teacher's pass over the training images (its logits) plus scratch-speed
+                    // epochs; a study makes that pass once per seed.
+                    + (phases.Distilled - phases.Scratch) * seeds.Count;
         return new(new StudyDurationEstimate(total, trained, seeds.Count, trials, config.Pruning == "halving", run), null);
     }
 }
