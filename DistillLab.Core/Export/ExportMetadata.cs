@@ -21,6 +21,11 @@ public sealed record ExportMetadata(IReadOnlyList<string> ClassNames)
     /// <summary>How the run resized photos ("lab" or "smooth"; null for the synthetic set, drawn at its size): a
     /// deployment should resize the same way.</summary>
     public string? Resize { get; init; }
+    /// <summary>The distillation setting a distilled student was trained with (a study's best setting); null otherwise.</summary>
+    public double? Alpha { get; init; }
+    public double? Temperature { get; init; }
+    /// <summary>Whether the distillation term was scaled by T².</summary>
+    public bool? ScaleByTemperatureSquared { get; init; }
 
     /// <summary>The metadata of one model of a finished run.</summary>
     public static ExportMetadata For(LabResult result, ModelRole role) => new(result.Data.Classes)
@@ -57,6 +62,9 @@ public sealed record ExportMetadata(IReadOnlyList<string> ClassNames)
         if (Resize is not null) properties.Add(new("resize", Resize));
         if (Data is not null) properties.Add(new("data", Data));
         if (Seed is { } seed) properties.Add(new("seed", seed.ToString(CultureInfo.InvariantCulture)));
+        if (Alpha is { } alpha) properties.Add(new("alpha", alpha.ToString("R", CultureInfo.InvariantCulture)));
+        if (Temperature is { } temperature) properties.Add(new("temperature", temperature.ToString("R", CultureInfo.InvariantCulture)));
+        if (ScaleByTemperatureSquared is { } t2) properties.Add(new("scale_by_temperature_squared", t2 ? "true" : "false"));
         return properties;
     }
 

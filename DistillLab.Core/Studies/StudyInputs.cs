@@ -17,4 +17,8 @@ public sealed record StudyInputs
     /// <summary>A folder for the study's teachers and finished students (one checkpoint each): a resumed study loads them
     /// instead of training again. Null keeps them in memory only.</summary>
     public string? WorkFolder { get; init; }
+
+    /// <summary>Called in the confirm step with each of the best setting's students (one per seed), to export or keep
+    /// them; the model belongs to the study and is disposed after it returns. Not called when there is no best setting.</summary>
+    public Action<BestStudent>? BestStudent { get; init; }
 }

@@ -18,6 +18,10 @@ namespace DistillLab.Core.Studies;
 /// only: no other setting's test accuracy is ever computed. docs/studies.md has the protocol.</remarks>
 public sealed class StudyRunner(LabEnvironment environment)
 {
+    /// <summary>The name of a finished trial's checkpoint in the work folder (kept for a resume's confirm step).</summary>
+    public static string StudentFileName(TrialKey key) => string.Create(CultureInfo.InvariantCulture,
+        $"student-a{key.Alpha:R}-t{key.Temperature:R}-{(key.ScaleByTemperatureSquared ? "t2" : "plain")}-seed{key.Seed}.ckpt");
+
     /// <exception cref="InvalidStudyConfigException">The config is invalid; nothing was started.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; honoured within one batch.</exception>
     public StudyResult Run(StudyConfig config, StudyInputs inputs, Action<LabEvent> onEvent, CancellationToken cancellationToken)
@@ -235,6 +239,7 @@ public sealed class StudyRunner(LabEnvironment environment)
                 var key = best.On(seed);
                 var student = students.GetValueOrDefault(key) ?? Reload(key);
                 distilled.Add(Test(student));
+                inputs.BestStudent?.Invoke(new BestStudent(seed, student, BestStudents.Metadata(config, data, key)));
             }
             var scratch = seeds.Select(s => baselines[s].TestAccuracy).ToList();
             var paired = PairedComparison.Of(distilled, scratch);
@@ -279,8 +284,7 @@ public sealed class StudyRunner(LabEnvironment environment)
         private TrainingOptions Options(int epochs, int seed) =>
             new(epochs, config.Base.BatchSize, config.Base.LearningRate, seed, config.Base.AdamEpsilon);
 
-        private static string StudentPath(string folder, TrialKey key) => Path.Combine(folder, string.Create(CultureInfo.InvariantCulture,
-            $"student-a{key.Alpha:R}-t{key.Temperature:R}-{(key.ScaleByTemperatureSquared ? "t2" : "plain")}-seed{key.Seed}.ckpt"));
+        private static string StudentPath(string folder, TrialKey key) => Path.Combine(folder, StudentFileName(key));
 
         private void Seed(int seed)
         {

@@ -1,4 +1,7 @@
+using DistillLab.Core.Data.Synthetic;
+using DistillLab.Core.Export;
 using DistillLab.Core.Models;
+using TorchSharp;
 using DistillLab.Core.Studies;
 using DistillLab.Core.Training;
 using DistillLab.Web.Studies;
@@ -20,6 +23,8 @@ public sealed class ScriptedStudyEngine(int batches = 2, int batchMilliseconds =
     public List<TrialKey> Trained { get; } = [];
     public List<int> TeachersTrained { get; } = [];
     public List<int> TeachersReused { get; } = [];
+    /// <summary>End as a study whose every setting was pruned or failed: no best setting, no best students.</summary>
+    public bool WithoutBest { get; set; }
 
     /// <summary>Made-up validation accuracy of a trial: the same on every run, so a study is deterministic.</summary>
     public static double ValAccuracy(TrialKey k) => 0.6 + 0.2 * k.Alpha + 0.01 * k.Temperature + 0.001 * (k.Seed % 7);
@@ -68,7 +73,21 @@ public sealed class ScriptedStudyEngine(int batches = 2, int batchMilliseconds =
                 }
             }
         }
-        return new StudyOutcome(Best(config, done), 1.5);
+        var best = WithoutBest ? null : Best(config, done);
+        if (best is not null)
+            foreach (var seed in config.SeedList())
+            {
+                // As the runner's confirm step: each seed's best student goes to the callback (untrained, seeded weights).
+                var key = new TrialKey(best.Alpha, best.Temperature, best.ScaleByTemperatureSquared, seed);
+                torch.manual_seed(seed);
+                using var student = new StudentNet(new ModelSpec(ModelKind.Student, 46));
+                callbacks.BestStudent(new BestStudent(seed, student, new ExportMetadata(SyntheticCatsDogs.Classes)
+                {
+                    Role = "studentDistilled", Seed = seed, Data = config.Base.Data,
+                    Alpha = key.Alpha, Temperature = key.Temperature, ScaleByTemperatureSquared = key.ScaleByTemperatureSquared,
+                }));
+            }
+        return new StudyOutcome(best, 1.5);
     }
 
     private List<EpochMetrics> Train(int seed, ModelRole role, TrialKey? trial, int epochs, double valAccuracy, StudyCallbacks callbacks, CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ public static class StudiesApi
         api.MapGet("", (StudyRegistry studies) => studies.List().Select(StudyListItem.From));
         api.MapGet("/{id}", (string id, StudyRegistry studies) => studies.Get(id) is { } study ? Results.Ok(study) : NotFound(id));
         api.MapPost("/{id}/cancel", Cancel);
+        api.MapStudyModelExportApi();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using DistillLab.Core;
 using DistillLab.Core.Data;
 using DistillLab.Core.Experiments;
+using DistillLab.Core.Export;
 using DistillLab.Core.Runtime;
 using DistillLab.Core.Studies;
 using DistillLab.Core.Training;
@@ -46,6 +47,8 @@ public static class StudyCommand
             progressFile ??= new StudyProgressFile(options.Config, [], [], []);
         }
 
+        if (options.ExportDirectory is { } exportDirectory && !CreateExportFolder(exportDirectory, stderr))
+            return 2;
         settings ??= CommandSettings.Load();
         var progress = new ConsoleProgress(stdout, interactive: !Console.IsOutputRedirected);
         using var cancel = new CancellationTokenSource();
@@ -59,6 +62,7 @@ public static class StudyCommand
             {
                 Teachers = progressFile?.Teachers.ToList() ?? [], Baseline = progressFile?.Baseline.ToList() ?? [],
                 Trials = progressFile?.Trials.ToList() ?? [], WorkFolder = options.WorkFolder,
+                BestStudent = options.ExportDirectory is { } folder ? best => Export(best, folder) : null,
             };
             if (inputs.Trials.Count > 0)
                 progress.Line($"resuming from {options.WorkFolder}: {inputs.Trials.Count} of {config.TrialCount()} trials finished");
@@ -82,6 +86,9 @@ public static class StudyCommand
                 progress.Line($"verdict: {best.Verdict}");
             }
             else progress.Line("verdict: none: no setting completed a trial on every seed (pruned or failed), so nothing was confirmed on test.");
+            if (options.ExportDirectory is { } exportTo)
+                progress.Line(result.Best is null ? $"nothing exported to {exportTo}: there is no best setting"
+                    : $"best students exported to {exportTo}: {string.Join(", ", BestStudents.FileNames(config.SeedList()))}");
             progress.Line($"total {TimeSpan.FromSeconds(result.TotalSeconds):h\\:mm\\:ss}");
             if (options.OutPath is { } outPath)
             {
@@ -119,6 +126,27 @@ public static class StudyCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>Creates the --export folder before training, so a folder that cannot be made fails in a second, not after the study.</summary>
+    private static bool CreateExportFolder(string folder, TextWriter stderr)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"study: --export cannot create the folder '{folder}': {e.Message}");
+            return false;
+        }
+    }
+
+    private static void Export(BestStudent best, string folder)
+    {
+        foreach (var format in ModelExport.Formats)
+            ModelExport.Write(best.Model, best.Metadata, format, Path.Combine(folder, BestStudents.FileName(best.Seed, format)));
     }
 
     private static void Print(ConsoleProgress progress, LabEvent e, Dictionary<int, double> baselineVal)

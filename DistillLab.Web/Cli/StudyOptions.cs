@@ -8,7 +8,7 @@ namespace DistillLab.Web.Cli;
 
 /// <summary>The `study` command's options: every `lab` option (from LabConfig's [Setting]s), with --alpha, --temperature
 /// and --t2 taking the space's forms instead of one value, plus the study's own. Parsed strictly, as `lab`'s.</summary>
-public sealed record StudyOptions(StudyConfig Config, string? OutPath, string? WorkFolder, bool Help)
+public sealed record StudyOptions(StudyConfig Config, string? OutPath, string? WorkFolder, bool Help, string? ExportDirectory = null)
 {
     /// <summary>The lab settings a study replaces with its space.</summary>
     private static readonly string[] Replaced = [nameof(LabConfig.Alpha), nameof(LabConfig.Temperature), nameof(LabConfig.ScaleByTemperatureSquared)];
@@ -29,9 +29,10 @@ public sealed record StudyOptions(StudyConfig Config, string? OutPath, string? W
         public Option<string> SamplerSeed { get; } = Text("--sampler-seed", "the random sampler's seed (default --seed)", "N");
         public Option<string> Pruning { get; } = Text("--pruning", "none (default) | halving (stop weak trials after epoch 1, 3, 9, …)", "none|halving");
         public Option<string> Out { get; } = Text("--out", "write the study's results as JSON", "FILE");
+        public Option<string> Export { get; } = Text("--export", "write the best setting's distilled students, one per seed, as best-seed<N>.onnx and .safetensors into this folder (created if missing)", "DIR");
         public Option<string> Work { get; } = Text("--work", "keep teachers, students and finished results here; the same command run again resumes", "FOLDER");
 
-        public IEnumerable<Option> Own => [Alpha, Temperature, T2, Seeds, Sampler, Trials, SamplerSeed, Pruning, Out, Work];
+        public IEnumerable<Option> Own => [Alpha, Temperature, T2, Seeds, Sampler, Trials, SamplerSeed, Pruning, Out, Export, Work];
 
         public Command()
         {
@@ -121,7 +122,13 @@ public sealed record StudyOptions(StudyConfig Config, string? OutPath, string? W
             error = $"--out '{outPath}' is a folder; give a file name such as study.json.";
             return null;
         }
-        return new StudyOptions(config, outPath, result.GetValue(command.Work), Help: false);
+        string? exportDirectory = result.GetValue(command.Export);
+        if (exportDirectory is not null && File.Exists(exportDirectory))
+        {
+            error = $"--export '{exportDirectory}' is a file; give a folder (it is created if missing) for best-seed<N>.onnx and best-seed<N>.safetensors.";
+            return null;
+        }
+        return new StudyOptions(config, outPath, result.GetValue(command.Work), Help: false, exportDirectory);
     }
 
     /// <summary>The option a study error's field stands for.</summary>

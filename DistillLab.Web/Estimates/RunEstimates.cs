@@ -23,6 +23,9 @@ public sealed record DurationEstimate(RunEstimate Phases, TimeSpan Loading, Time
 /// (<paramref name="Measuring"/> completes when a measurement that would give one has ended).</summary>
 public sealed record EstimateAnswer(DurationEstimate? Estimate, string? Pending, Task? Measuring = null);
 
+/// <summary>Speeds a caller already knows (a finished study's epochs), with where they came from in words.</summary>
+public sealed record KnownSpeed(Throughput Speed, string Source);
+
 /// <summary>Estimates runs before they start. Speeds come, in order of preference, from the epochs of the newest completed
 /// run at the same device, image size and batch size, or from a measurement of a few training steps here (once per
 /// such key, never while a run is queued or training: it would slow that run and skew the figure).</summary>
@@ -34,7 +37,8 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
     private readonly ConcurrentDictionary<SpeedKey, Task<Throughput>> measured = new();
 
     /// <param name="poolImages">Usable images of the data source before the limit.</param>
-    public EstimateAnswer Estimate(RunRequest request, int poolImages)
+    /// <param name="known">Speeds to use before any run's or measurement's (a study's estimate from a finished study).</param>
+    public EstimateAnswer Estimate(RunRequest request, int poolImages, KnownSpeed? known = null)
     {
         var config = request.Config;
         if (!TryKey(config, out var key, out var problem)) return new(null, problem);
@@ -49,7 +53,9 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
         Throughput speed;
         string speedSource;
         measured.TryGetValue(key, out var measuring);
-        if (FromHistory(completed, key) is { } history)
+        if (known is not null)
+            (speed, speedSource) = (known.Speed, known.Source);
+        else if (FromHistory(completed, key) is { } history)
             (speed, speedSource) = (RunFigures.Speed(history)!, $"run {history.Id}'s epochs");
         else if (measuring is { IsCompletedSuccessfully: true })
             (speed, speedSource) = (measuring.Result, "measured here");

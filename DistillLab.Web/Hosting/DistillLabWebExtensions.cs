@@ -51,6 +51,7 @@ public static class DistillLabWebExtensions
         services.AddSingleton<StudyStore>();
         services.AddSingleton<StudyRegistry>();
         services.AddSingleton<StudyTeachers>();
+        services.AddSingleton<StudyBestModels>();
         services.AddSingleton<StudyTeacherLookup>();
         services.AddSingleton<StudyRequests>();
         services.AddSingleton<StudyExecution>();

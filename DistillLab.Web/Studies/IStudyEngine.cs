@@ -35,6 +35,8 @@ public sealed class StudyCallbacks
     /// <summary>The ordinary run events of the model in training (data loading, phases, batches, epochs), with its seed
     /// and, for a distilled student, its trial.</summary>
     public required Action<int, TrialKey?, LabEvent> ModelEvent { get; init; }
+    /// <summary>One of the best setting's students, in the confirm step: the dashboard keeps it for download.</summary>
+    public required Action<BestStudent> BestStudent { get; init; }
 }
 
 /// <summary>A finished study: the confirmed best setting (null when no trial completed) and how long it took.</summary>

@@ -31,6 +31,7 @@ public sealed class StudyEngine(IOptions<DataOptions> data) : IStudyEngine
                 return kept.Path;
             },
             WorkFolder = callbacks.WorkFolder,
+            BestStudent = callbacks.BestStudent,
         };
         var result = runner.Run(config, inputs, e =>
         {

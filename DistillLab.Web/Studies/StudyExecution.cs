@@ -12,7 +12,7 @@ namespace DistillLab.Web.Studies;
 /// <summary>Trains one study on the training thread (TrainingService hands it over): keeps its live state, stores each
 /// finished teacher, baseline and trial as it finishes, and publishes the study's events and its model's run events.</summary>
 public sealed class StudyExecution(StudyRegistry registry, RunEventStream events, IStudyEngine engine, StudyTeacherLookup lookup,
-    StudyTeachers teachers, IOptions<DashboardOptions> dashboard, ILogger<StudyExecution> logger)
+    StudyTeachers teachers, StudyBestModels bestModels, IOptions<DashboardOptions> dashboard, ILogger<StudyExecution> logger)
 {
     private static readonly TimeSpan EpochEventWait = TimeSpan.FromMilliseconds(250);
 
@@ -96,6 +96,7 @@ public sealed class StudyExecution(StudyRegistry registry, RunEventStream events
                 }, EpochEventWait);
             },
             ModelEvent = (seed, trial, e) => OnModelEvent(live, seed, trial, e, throttle),
+            BestStudent = best => bestModels.Keep(id, best),
         };
         var done = new StudyFinishedParts(started.Teachers, started.Baseline, started.Trials);
         var outcome = engine.Run(config, done, callbacks, cancellationToken);
@@ -106,7 +107,8 @@ public sealed class StudyExecution(StudyRegistry registry, RunEventStream events
         });
         registry.Finish(live);
         events.Publish(new StudyCompletedEvent(id, outcome.Best, outcome.TotalSeconds));
-        // The students were kept for a resume's confirm step; only the teachers are reused later.
+        // The students were kept for a resume's confirm step; the best setting's stay as best-seed<N>.ckpt for download,
+        // and the teachers for reuse.
         teachers.DeleteStudents(id);
         logger.LogInformation("Study {StudyId} completed in {Seconds:F1} s", id, outcome.TotalSeconds);
     }

@@ -43,7 +43,8 @@ public sealed class StudyTeachers(StudyStore store, IOptions<DataOptions> data)
         return null;
     }
 
-    /// <summary>Removes a finished study's student checkpoints (the runner keeps them for a resume's confirm step).</summary>
+    /// <summary>Removes a finished study's trial checkpoints (the runner keeps them for a resume's confirm step); the best
+    /// setting's students, saved apart by <see cref="StudyBestModels"/>, stay.</summary>
     public void DeleteStudents(string studyId)
     {
         var directory = StudyDirectory(studyId);

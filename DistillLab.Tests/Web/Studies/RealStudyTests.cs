@@ -1,4 +1,8 @@
+using DistillLab.Core.Export;
+using DistillLab.Core.Models;
+using DistillLab.Tests.Core.Export;
 using DistillLab.Tests.Support;
+using DistillLab.Web.Api;
 using DistillLab.Web.Runs;
 using DistillLab.Web.Studies;
 
@@ -31,9 +35,18 @@ public sealed class RealStudyTests
         Assert.NotNull(study.Best);
         Assert.Equal(2, study.Best.Test.Distilled.Count);
         Assert.False(string.IsNullOrWhiteSpace(study.Best.Verdict));
-        // The teachers stay for reuse; the students the runner kept for a resume are gone.
+        // The teachers stay for reuse and the best setting's students for download; the other trials' students are gone.
         var folder = Path.Combine(host.DataDirectory, "studies", id);
-        Assert.Equal(["teacher-seed42.ckpt", "teacher-seed43.ckpt"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+        Assert.Equal(["best-seed42.ckpt", "best-seed42.json", "best-seed43.ckpt", "best-seed43.json", "teacher-seed42.ckpt", "teacher-seed43.ckpt"],
+            Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+        // The trained best student of seed 43 downloads as ONNX that gives the kept checkpoint's logits.
+        var onnx = await http.GetByteArrayAsync(StudyModelExportApi.Url(id, 43, ExportFormat.Onnx));
+        using (var stored = ModelCheckpoint.LoadStudent(Path.Combine(folder, "best-seed43.ckpt")))
+        using (var images = ExportTestModels.Images(32, 46, seed: 9))
+        {
+            var difference = ExportTestModels.MaxDifference(ExportTestModels.TorchLogits(stored, images), ExportTestModels.OnnxLogits(onnx, images).Logits);
+            Assert.True(difference <= 1e-4f, $"the downloaded ONNX differs from the kept student by {difference}");
+        }
 
         // A run with the study's base settings reuses seed 42's teacher (checked by the runner like any saved teacher).
         var runId = await host.SubmitAsync(http, new { data, imageSize = 46, teacherEpochs = 1, studentEpochs = 1, batchSize = 16, alpha = 0.5 });
