@@ -38,7 +38,7 @@ public static class LabCommand
             var environment = new LabEnvironment(settings.DataDirectory);
             if (!EnsurePetImages(options, settings, environment, progress, stderr, cancel.Token))
                 return 2;
-            if (options.ExportDirectory is { } exportDirectory && !CreateExportFolder(exportDirectory, stderr))
+            if (options.ExportDirectory is { } exportDirectory && !VerbSupport.CreateExportFolder("lab", exportDirectory, stderr))
                 return 2;
             TorchRuntime.Configure(settings.Torch);
             var config = options.Config;
@@ -95,7 +95,7 @@ public static class LabCommand
             stderr.WriteLine("lab: cancelled; nothing was written.");
             return 1;
         }
-        catch (Exception e) when (e is TrainingDivergedException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (VerbSupport.IsReported(e))
         {
             progress.Line("");
             stderr.WriteLine($"lab: {e.Message}");
@@ -107,20 +107,6 @@ public static class LabCommand
         }
     }
 
-    /// <summary>Creates the --export folder before training, so a folder that cannot be made fails in a second, not after the run.</summary>
-    private static bool CreateExportFolder(string folder, TextWriter stderr)
-    {
-        try
-        {
-            Directory.CreateDirectory(folder);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"lab: --export cannot create the folder '{folder}': {e.Message}");
-            return false;
-        }
-    }
 
     private static void ExportModels(LabOutcome outcome, string folder)
     {

@@ -56,15 +56,7 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
     }
 
     /// <summary>The help text, from the options themselves.</summary>
-    public static string Usage
-    {
-        get
-        {
-            var output = new StringWriter();
-            new Command().Root.Parse(["lab", "--help"]).Invoke(new InvocationConfiguration { Output = output });
-            return output.ToString();
-        }
-    }
+    public static string Usage => VerbSupport.Usage(new Command().Root, "lab");
 
     /// <summary>Parses the arguments; on failure returns null and a message naming the option and what it allows.</summary>
     public static LabOptions? Parse(IReadOnlyList<string> args, out string? error)
@@ -72,19 +64,8 @@ public sealed record LabOptions(LabConfig Config, string? SaveTeacherPath, strin
         error = null;
         var command = new Command();
         var result = command.Root.Parse(["lab", .. args]);
-        if (result.UnmatchedTokens.FirstOrDefault() is { } unknown)
-        {
-            error = $"Unknown option '{Core.Quote.Short(unknown)}'. Run 'lab --help' for the list of options.";
-            return null;
-        }
-        if (result.Errors.FirstOrDefault() is { } parseError)
-        {
-            // "--seed" without a value, mostly; System.CommandLine says it its own way, we name the option and the fix.
-            var named = command.ForSetting.Values.Concat([command.SaveTeacher, command.SaveScratch, command.Out, command.Export])
-                .FirstOrDefault(o => parseError.Message.Contains($"'{o.Name}'", StringComparison.Ordinal));
-            error = named is not null ? $"{named.Name} needs a value. Run 'lab --help' for what it allows." : parseError.Message;
-            return null;
-        }
+        error = VerbSupport.ParseError(result, command.ForSetting.Values.Concat([command.SaveTeacher, command.SaveScratch, command.Out, command.Export]), "lab");
+        if (error is not null) return null;
         if (result.Action is System.CommandLine.Help.HelpAction)
             return new LabOptions(new LabConfig(), null, null, false, Help: true);
 

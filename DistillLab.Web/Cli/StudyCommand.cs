@@ -47,7 +47,7 @@ public static class StudyCommand
             progressFile ??= new StudyProgressFile(options.Config, [], [], []);
         }
 
-        if (options.ExportDirectory is { } exportDirectory && !CreateExportFolder(exportDirectory, stderr))
+        if (options.ExportDirectory is { } exportDirectory && !VerbSupport.CreateExportFolder("study", exportDirectory, stderr))
             return 2;
         settings ??= CommandSettings.Load();
         var progress = new ConsoleProgress(stdout, interactive: !Console.IsOutputRedirected);
@@ -116,7 +116,7 @@ public static class StudyCommand
                 : "study: cancelled; nothing was written.");
             return 1;
         }
-        catch (Exception e) when (e is TrainingDivergedException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (VerbSupport.IsReported(e))
         {
             progress.Line("");
             stderr.WriteLine($"study: {e.Message}");
@@ -128,20 +128,6 @@ public static class StudyCommand
         }
     }
 
-    /// <summary>Creates the --export folder before training, so a folder that cannot be made fails in a second, not after the study.</summary>
-    private static bool CreateExportFolder(string folder, TextWriter stderr)
-    {
-        try
-        {
-            Directory.CreateDirectory(folder);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"study: --export cannot create the folder '{folder}': {e.Message}");
-            return false;
-        }
-    }
 
     private static void Export(BestStudent best, string folder)
     {

@@ -51,15 +51,7 @@ public sealed record StudyOptions(StudyConfig Config, string? OutPath, string? W
         private static Option<string> Text(string name, string help, string helpName) => new(name) { Description = help, HelpName = helpName };
     }
 
-    public static string Usage
-    {
-        get
-        {
-            var output = new StringWriter();
-            new Command().Root.Parse(["study", "--help"]).Invoke(new InvocationConfiguration { Output = output });
-            return output.ToString();
-        }
-    }
+    public static string Usage => VerbSupport.Usage(new Command().Root, "study");
 
     /// <summary>Parses and validates (<see cref="StudyConfig.Validate"/>); on failure null and a message naming the option.</summary>
     public static StudyOptions? Parse(IReadOnlyList<string> args, out string? error)
@@ -67,17 +59,8 @@ public sealed record StudyOptions(StudyConfig Config, string? OutPath, string? W
         error = null;
         var command = new Command();
         var result = command.Root.Parse(["study", .. args]);
-        if (result.UnmatchedTokens.FirstOrDefault() is { } unknown)
-        {
-            error = $"Unknown option '{DistillLab.Core.Quote.Short(unknown)}'. Run 'study --help' for the list of options.";
-            return null;
-        }
-        if (result.Errors.FirstOrDefault() is { } parseError)
-        {
-            var named = command.ForSetting.Values.Concat(command.Own).FirstOrDefault(o => parseError.Message.Contains($"'{o.Name}'", StringComparison.Ordinal));
-            error = named is not null ? $"{named.Name} needs a value. Run 'study --help' for what it allows." : parseError.Message;
-            return null;
-        }
+        error = VerbSupport.ParseError(result, command.ForSetting.Values.Concat(command.Own), "study");
+        if (error is not null) return null;
         if (result.Action is System.CommandLine.Help.HelpAction)
             return new StudyOptions(new StudyConfig(), null, null, Help: true);
 
