@@ -36,6 +36,9 @@ public sealed class BrowserSession : IAsyncDisposable
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
+        // Expect(...) polls until its condition holds; Playwright's 5 s limit failed a heat map that Plotly drew a
+        // little later on a busy machine. Like the actions' limit above, it only bounds a wait that is going wrong.
+        Assertions.SetDefaultExpectTimeout(30_000);
         await page.GotoAsync(url.ToString());
         return page;
     }
