@@ -21,20 +21,31 @@ public sealed record ExportMetadata(IReadOnlyList<string> ClassNames)
     /// <summary>How the run resized photos ("lab" or "smooth"; null for the synthetic set, drawn at its size): a
     /// deployment should resize the same way.</summary>
     public string? Resize { get; init; }
-    /// <summary>The distillation setting a distilled student was trained with (a study's best setting); null otherwise.</summary>
+    /// <summary>The distillation setting a distilled student was trained with (its run's, or a study's best); null for the other models.</summary>
     public double? Alpha { get; init; }
     public double? Temperature { get; init; }
     /// <summary>Whether the distillation term was scaled by T².</summary>
     public bool? ScaleByTemperatureSquared { get; init; }
 
     /// <summary>The metadata of one model of a finished run.</summary>
-    public static ExportMetadata For(LabResult result, ModelRole role) => new(result.Data.Classes)
+    public static ExportMetadata For(LabResult result, ModelRole role) => For(result.Config, result.Data.Classes, role);
+
+    /// <summary>The metadata of the model in <paramref name="role"/> of a run with <paramref name="config"/>; the distilled
+    /// student's also says which α, T and T² scaling it was distilled with.</summary>
+    public static ExportMetadata For(LabConfig config, IReadOnlyList<string> classes, ModelRole role)
     {
-        Role = ModelRoles.Key(role),
-        Seed = result.Config.Seed,
-        Data = result.Config.Data,
-        Resize = SavedModelCheck.ResizeName(result.Config),
-    };
+        bool distilled = role == ModelRole.StudentDistilled;
+        return new(classes)
+        {
+            Role = ModelRoles.Key(role),
+            Seed = config.Seed,
+            Data = config.Data,
+            Resize = SavedModelCheck.ResizeName(config),
+            Alpha = distilled ? config.Alpha : null,
+            Temperature = distilled ? config.Temperature : null,
+            ScaleByTemperatureSquared = distilled ? config.ScaleByTemperatureSquared : null,
+        };
+    }
 
     /// <summary>The key/value pairs written into an export, in a fixed order. The keys that describe the model
     /// itself (architecture, image_size, channels, classes) are the ones <see cref="ReadSpec"/> reads back.</summary>

@@ -112,10 +112,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
     {
         var path = ModelPath(run.Id, role);
         if (!File.Exists(path) || run.Data is not { } data) return null;
-        var metadata = new ExportMetadata(data.Classes)
-        {
-            Role = ModelRoles.Key(role), Seed = run.Config.Seed, Data = run.Config.Data, Resize = SavedModelCheck.ResizeName(run.Config),
-        };
+        var metadata = ExportMetadata.For(run.Config, data.Classes, role);
         try
         {
             using nn.Module<Tensor, Tensor> model = role == ModelRole.Teacher ? ModelCheckpoint.LoadTeacher(path) : ModelCheckpoint.LoadStudent(path);
