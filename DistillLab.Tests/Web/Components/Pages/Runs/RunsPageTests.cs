@@ -47,11 +47,15 @@ public sealed class RunsPageTests
 
         Tick(page, "run-b");
         Tick(page, "run-a");
-        Assert.Equal("/compare?runs=run-b,run-a", CompareButton(page).GetAttribute("href"));
+        // A tick re-renders through MudBlazor's checkbox event, which can land after Click returns on a busy machine.
+        page.WaitForAssertion(() => Assert.Equal("/compare?runs=run-b,run-a", CompareButton(page).GetAttribute("href")));
 
         foreach (var id in new[] { "run-c", "run-4", "run-5", "run-6", "run-7" }) Tick(page, id);
-        Assert.Contains("Compare takes at most 6 runs; untick 1", page.Markup);
-        Assert.NotNull(CompareButton(page).GetAttribute("disabled"));
+        page.WaitForAssertion(() =>
+        {
+            Assert.Contains("Compare takes at most 6 runs; untick 1", page.Markup);
+            Assert.NotNull(CompareButton(page).GetAttribute("disabled"));
+        });
     }
 
     [Fact]
