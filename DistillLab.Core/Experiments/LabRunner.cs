@@ -173,6 +173,14 @@ public sealed class LabOutcome(LabResult result, LabData data, TeacherNet teache
         _ => TrainedOn,
     };
 
+    /// <summary>The trained model in <paramref name="role"/>.</summary>
+    public nn.Module<Tensor, Tensor> Model(ModelRole role) => role switch
+    {
+        ModelRole.Teacher => Teacher,
+        ModelRole.StudentScratch => StudentScratch,
+        _ => StudentDistilled,
+    };
+
     public void Dispose()
     {
         Teacher.Dispose();

@@ -5,7 +5,6 @@ using DistillLab.Core.Export;
 using DistillLab.Core.Models;
 using DistillLab.Core.Runtime;
 using DistillLab.Core.Training;
-using static TorchSharp.torch;
 
 namespace DistillLab.Web.Cli;
 
@@ -107,20 +106,11 @@ public static class LabCommand
         }
     }
 
-
     private static void ExportModels(LabOutcome outcome, string folder)
     {
         foreach (var role in ModelRoles.All)
-        {
-            nn.Module<Tensor, Tensor> model = role switch
-            {
-                ModelRole.Teacher => outcome.Teacher,
-                ModelRole.StudentScratch => outcome.StudentScratch,
-                _ => outcome.StudentDistilled,
-            };
             foreach (var format in ModelExport.Formats)
-                ModelExport.Write(model, ExportMetadata.For(outcome.Result, role), format, Path.Combine(folder, ModelExport.FileName(role, format)));
-        }
+                ModelExport.Write(outcome.Model(role), ExportMetadata.For(outcome.Result, role), format, Path.Combine(folder, ModelExport.FileName(role, format)));
     }
 
     /// <summary>For petimages sources: uses the data set if present, downloads it when --download asks, else explains how to get it.</summary>

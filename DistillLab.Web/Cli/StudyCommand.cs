@@ -128,7 +128,6 @@ public static class StudyCommand
         }
     }
 
-
     private static void Export(BestStudent best, string folder)
     {
         foreach (var format in ModelExport.Formats)
