@@ -68,6 +68,7 @@ public static class DistillLabWebExtensions
         services.AddSingleton(sp => new DatasetDownloads(sp.GetRequiredService<CatsDogsDataset>,
             sp.GetRequiredService<IOptions<DataOptions>>(), sp.GetRequiredService<ILogger<DatasetDownloads>>()));
         services.AddSingleton<ILabEngine, LabEngine>();
+        services.AddSingleton<RunExecution>();
         services.AddSingleton<RunEventStream>();
         services.AddHostedService(sp => sp.GetRequiredService<RunEventStream>());
         services.AddHostedService<TrainingHubRelay>();
