@@ -3,11 +3,13 @@ using DistillLab.Web.Hosting;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Runs;
 
-// `lab ...` runs the experiment headless, `study ...` a study and `bench ...` the training benchmark; anything else starts the dashboard.
+// `lab ...` runs the experiment headless, `study ...` a study, `bench ...` the training benchmark and `worker` trains jobs; anything else starts the dashboard.
 if (args is ["lab", ..])
     return await LabCommand.RunAsync(args[1..]);
 if (args is ["bench", ..])
     return BenchCommand.Run(args[1..], Console.Out, Console.Error);
+if (args is ["worker", ..])
+    return await WorkerCommand.RunAsync(args[1..]);
 if (args is ["study", ..])
     return StudyCommand.Run(args[1..], Console.Out, Console.Error);
 if (CommandLine.UnknownVerb(args) is { } unknown)

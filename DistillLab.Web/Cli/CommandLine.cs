@@ -3,7 +3,7 @@ namespace DistillLab.Web.Cli;
 /// <summary>What the first word of the command line may be.</summary>
 public static class CommandLine
 {
-    public static readonly IReadOnlyList<string> Verbs = ["lab", "bench", "study"];
+    public static readonly IReadOnlyList<string> Verbs = ["lab", "bench", "study", "worker"];
 
     /// <summary>A message when the first argument is neither a verb, an option ("--urls …") nor a setting
     /// ("Urls=…", which ASP.NET reads as configuration); null when the arguments may start the dashboard.</summary>

@@ -2,6 +2,7 @@ using DistillLab.Core.Download;
 using DistillLab.Web.Api;
 using DistillLab.Web.Components;
 using DistillLab.Web.Hubs;
+using DistillLab.Web.Jobs;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Datasets;
 using DistillLab.Web.Estimates;
@@ -19,12 +20,20 @@ public static class DistillLabWebExtensions
     /// <summary>Loads the one appsettings.json from beside the app (the repository root's copy), whatever the content root.</summary>
     public static WebApplicationBuilder AddDistillLabSettings(this WebApplicationBuilder builder)
     {
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        AddDistillLabSettings(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>The same for any host (the worker verb): appsettings.json from beside the app, first, so that the
+    /// environment (DISTILLLAB_Section__Key) and the command line override it.</summary>
+    public static void AddDistillLabSettings(IConfigurationBuilder configuration)
+    {
+        configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
         {
             Path = "appsettings.json", Optional = false, ReloadOnChange = false,
             FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
         });
-        return builder;
+        configuration.Sources.Insert(1, new Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix = "DISTILLLAB_" });
     }
 
     /// <summary>Settings, the training service and its event stream, the hub, the API's JSON shape, and the Blazor UI.</summary>
@@ -34,10 +43,35 @@ public static class DistillLabWebExtensions
         // not only Development (a published app has them in wwwroot and ignores this).
         builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
-        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var jobs = JobsSettings.From(builder.Configuration);
+        services.AddDistillLabServices(jobs);
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         services.AddHostedService<ExposureWarning>();
+        services.AddHostedService<TrainingHubRelay>();
+        // Studies train in the dashboard on either engine for now; under postgres, runs go to workers (Jobs/).
+        services.AddHostedService<TrainingService>();
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
+        services.AddSignalR().AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions));
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices(mud =>
+        {
+            // Bottom right and short-lived: during a quick retune they stacked over the status and charts (top right),
+            // and bottom left would cover Start. No lower cap on how many show: a capped message waits its turn, and
+            // "queued (2nd in line)" must answer the click that caused it at once.
+            mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            mud.SnackbarConfiguration.VisibleStateDuration = 4000;
+        });
+        return builder;
+    }
+
+    /// <summary>The run and study services without the web: what the dashboard and the worker verb share.</summary>
+    public static IServiceCollection AddDistillLabServices(this IServiceCollection services, JobsSettings jobs)
+    {
+        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunJournal>();
@@ -71,23 +105,8 @@ public static class DistillLabWebExtensions
         services.AddSingleton<RunExecution>();
         services.AddSingleton<RunEventStream>();
         services.AddHostedService(sp => sp.GetRequiredService<RunEventStream>());
-        services.AddHostedService<TrainingHubRelay>();
-        services.AddHostedService<TrainingService>();
-
-        services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
-        services.AddSignalR().AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions));
-
-        services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices(mud =>
-        {
-            // Bottom right and short-lived: during a quick retune they stacked over the status and charts (top right),
-            // and bottom left would cover Start. No lower cap on how many show: a capped message waits its turn, and
-            // "queued (2nd in line)" must answer the click that caused it at once.
-            mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
-            mud.SnackbarConfiguration.VisibleStateDuration = 4000;
-        });
-        return builder;
+        services.AddDistillLabJobs(jobs);
+        return services;
     }
 
     public static WebApplication MapDistillLab(this WebApplication app)

@@ -33,6 +33,8 @@ public sealed record RunDetails(string Id, RunStatus Status, LabConfig Config, b
     /// <summary>Fidelity, calibration and confusion of the three models on the test split, in the shape of the
     /// `lab --out` JSON's insight (docs/insight.md); null until the run completes, and for runs stored before it existed.</summary>
     public RunInsight? Insight { get; init; }
+    /// <summary>The worker that trained it (Jobs:WorkerName) under the postgres job engine; null on the embedded engine.</summary>
+    public string? Worker { get; init; }
 
     /// <summary>A run just accepted: queued, nothing trained yet.</summary>
     public static RunDetails Queued(string id, LabConfig config, bool reuse, string? name, string? notes) =>

@@ -15,14 +15,18 @@ namespace DistillLab.Web.Runs;
 /// ModelReuse behind them, touch the store (<see cref="RunStore"/>, through <see cref="RunJournal"/> for the training
 /// side's writes) and the run folders (<see cref="RunArtifacts"/>). RunServiceBoundaryTests checks it.</remarks>
 /// <param name="queue">The training queue, to count a study in training ahead of a waiting run; none in tests.</param>
-public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts artifacts, TrainingQueue? queue = null)
+/// <param name="remote">Given under the postgres job engine: runs are queued and trained by workers (other processes,
+/// or this one), so the queue and the running runs are the store's, with what events told laid over (RemoteRuns).</param>
+public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts artifacts, TrainingQueue? queue = null, RemoteRuns? remote = null)
 {
     private readonly ConcurrentDictionary<string, LiveRun> active = new();
 
     public RunDetails? Get(string id)
     {
         if (active.TryGetValue(id, out var live)) return live.Snapshot(QueuePosition(id));
-        return store.Load(id);
+        var stored = store.Load(id);
+        if (stored is null || remote is null) return stored;
+        return remote.Apply(stored) with { QueuePosition = QueuePosition(id) };
     }
 
     /// <summary>The run the Lab page shows: the running one, else the oldest queued, else the newest stored.</summary>
@@ -31,15 +35,20 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts
         // A finished run whose end is still waiting for the database stays here too, but is not current.
         var live = active.Values.Where(r => r.IsRunning || r.IsWaiting).OrderByDescending(r => r.IsRunning).ThenBy(r => r.CreatedAt).FirstOrDefault();
         if (live is not null) return Get(live.Id);
-        var newest = store.List().FirstOrDefault();
-        return newest is null ? null : store.Load(newest.Id);
+        var runs = store.List();
+        var current = remote is null ? null
+            : runs.Where(r => r.IsActive).OrderByDescending(r => r.Status == RunStatus.Running).ThenBy(r => r.CreatedAt).FirstOrDefault();
+        current ??= runs.FirstOrDefault();
+        return current is null ? null : Get(current.Id);
     }
 
     /// <summary>Every run, newest first, without the stored runs' epoch histories.</summary>
     public IReadOnlyList<RunDetails> List()
     {
         var stored = store.List();
-        return stored.Select(r => active.TryGetValue(r.Id, out var live) ? live.Snapshot(QueuePosition(r.Id)) : r).ToList();
+        var waiting = Waiting();
+        return stored.Select(r => active.TryGetValue(r.Id, out var live) ? live.Snapshot(QueuePosition(r.Id))
+            : remote is null ? r : remote.Apply(r) with { QueuePosition = Position(waiting, r.Id) }).ToList();
     }
 
     /// <summary>Completed runs, newest finished first, each with its epochs, read in one go.</summary>
@@ -61,27 +70,32 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts
     public (int Count, string? Reason) PendingWrites => journal.Pending;
 
     /// <summary>The runs waiting for their turn, first to start first, each with its QueuePosition.</summary>
-    public IReadOnlyList<RunDetails> Queue() =>
-        active.Values.Where(r => r.IsWaiting).OrderBy(r => r.CreatedAt).Select((r, at) => r.Snapshot(at + 1)).ToList();
+    public IReadOnlyList<RunDetails> Queue() => remote is null
+        ? active.Values.Where(r => r.IsWaiting).OrderBy(r => r.CreatedAt).Select((r, at) => r.Snapshot(at + 1)).ToList()
+        : Waiting().Select((id, at) => Get(id)! with { QueuePosition = at + 1 }).ToList();
 
     /// <summary>Where a waiting run stands counting what trains: 1 = next to train when nothing runs,
     /// 2 = first in the queue behind a running run or study, and so on; null when it is not waiting. Studies waiting
     /// ahead of it are not counted (the page and API show them on their own queue).</summary>
     public int? PlaceInLine(string id) =>
-        QueuePosition(id) is { } position ? position + (active.Values.Any(r => r.IsRunning) || queue?.TrainingStudy is not null ? 1 : 0) : null;
+        QueuePosition(id) is { } position ? position + (AnyRunning || queue?.TrainingStudy is not null ? 1 : 0) : null;
+
+    private bool AnyRunning => active.Values.Any(r => r.IsRunning) || (remote is not null && store.List().Any(r => r.Status == RunStatus.Running));
 
     /// <summary>True while a study trains (runs queued meanwhile wait for it).</summary>
     public bool StudyTraining => queue?.TrainingStudy is not null;
 
     /// <summary>Runs accepted and not yet training, cancelled ones excluded: what the queue's capacity bounds.</summary>
-    public int WaitingCount => active.Values.Count(r => r.IsWaiting);
+    public int WaitingCount => Waiting().Count;
 
-    public int? QueuePosition(string id)
-    {
-        var queued = active.Values.Where(r => r.IsWaiting).OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList();
-        int at = queued.IndexOf(id);
-        return at < 0 ? null : at + 1;
-    }
+    public int? QueuePosition(string id) => Position(Waiting(), id);
+
+    private static int? Position(List<string> waiting, string id) => waiting.IndexOf(id) is var at and >= 0 ? at + 1 : null;
+
+    // The waiting runs' ids, first to start first: this process's queue, or the store's under the job engine.
+    private List<string> Waiting() => remote is null
+        ? active.Values.Where(r => r.IsWaiting).OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList()
+        : store.List().Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList();
 
     internal LiveRun Add(RunDetails run, string teacherKey, string scratchKey)
     {
@@ -92,6 +106,27 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts
     }
 
     internal LiveRun? Live(string id) => active.TryGetValue(id, out var live) ? live : null;
+
+    /// <summary>The run's live state when this process trains it; null otherwise (no store read).</summary>
+    public RunDetails? LiveSnapshot(string id) => Live(id)?.Snapshot(null);
+
+    /// <summary>Records a run that a worker will take (the job engine): stored only, no live copy here.</summary>
+    internal void AddStored(RunDetails run, string teacherKey, string scratchKey) => store.Insert(run, teacherKey, scratchKey);
+
+    /// <summary>A worker takes a run to train it here (see <see cref="RunStore.Claim"/>): its live state starts from the
+    /// stored request, marked with the worker; null when the run is gone or ended.</summary>
+    internal LiveRun? Adopt(string id, string worker)
+    {
+        if (!store.Claim(id) || store.Load(id) is not { } stored) return null;
+        var run = new RunDetails(stored.Id, RunStatus.Queued, stored.Config, stored.ReuseTeacher, stored.CreatedAt)
+        {
+            Name = stored.Name, Notes = stored.Notes, Stage = "starting", Worker = worker,
+        };
+        return active[id] = new LiveRun(run);
+    }
+
+    /// <summary>Cancels a run no worker has taken yet (the job engine); false when it is not queued.</summary>
+    internal bool CancelQueued(string id) => store.CancelQueued(id, "Cancelled before it started.");
 
     /// <summary>Stores the run's end state and then lets it go from memory; while the database is busy the run stays
     /// here, so every page and API answer shows its true state until the write lands.</summary>
@@ -125,7 +160,7 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts
         return true;
     }
 
-    public bool IsActive(string id) => active.ContainsKey(id);
+    public bool IsActive(string id) => active.ContainsKey(id) || (remote is not null && store.Load(id) is { IsActive: true });
 
     /// <summary>Stores a run's name and notes, also in the live state of an active run; false for an unknown id.</summary>
     public bool SetLabel(string id, string? name, string? notes)
@@ -136,7 +171,10 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts
     }
 
     /// <summary>True while any run is queued or training.</summary>
-    public bool HasActiveRuns => !active.IsEmpty;
+    public bool HasActiveRuns => !active.IsEmpty || (remote is not null && store.List().Any(r => r.IsActive));
+
+    /// <summary>True when runs are queued and trained by workers (the postgres job engine), not by this process alone.</summary>
+    public bool ByWorkers => remote is not null;
 
     /// <summary>A finished run's test-split logits; null for a run finished before they were kept.</summary>
     public TestLogits? TestLogits(string id) => artifacts.TestLogits(id);

@@ -20,8 +20,9 @@ public enum DeleteResult { Deleted, NotFound, Active }
 
 /// <summary>Takes run requests from the form and the API: validates (LabConfig.Validate plus data roots), records, queues.</summary>
 /// <param name="queue">The training thread's queue, shared with studies; a queue of its own when none is given (tests).</param>
+/// <param name="jobs">The job engine (Jobs:Engine=postgres): runs go to it instead of the training thread's queue.</param>
 public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOptions<DashboardOptions> dashboard, IOptions<DataOptions> data,
-    TrainingQueue? queue = null)
+    TrainingQueue? queue = null, IRunJobs? jobs = null)
 {
     // The queue's bound is the number of runs waiting in the registry, not the channel's length: a cancelled queued run
     // stays in the channel until the training thread skips it, and must not hold a slot until then.
@@ -63,16 +64,36 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
             // Saved-model paths are the service's business (ModelReuse), never a client's.
             var run = RunDetails.Queued(id, request.Config with { TeacherPath = null, ScratchPath = null }, request.ReuseTeacher, name, notes);
             if (registry.WaitingCount >= dashboard.Value.QueueCapacity) return new SubmitResult(null, [], true);
-            // Recorded before it is queued: the training thread may dequeue it at once.
-            try { registry.Add(run, TeacherKey(run.Config), ScratchKey(run.Config)); }
+            // Recorded before it is queued: the training thread (or a worker) may take it at once.
+            try
+            {
+                if (jobs is null) registry.Add(run, TeacherKey(run.Config), ScratchKey(run.Config));
+                else registry.AddStored(run, TeacherKey(run.Config), ScratchKey(run.Config));
+            }
             catch (Exception e) when (RunJournal.IsTransient(e))
             {
                 return new SubmitResult(null, [], false, $"The run history database is busy ({e.Message}); nothing was queued. Try again in a moment.");
             }
-            queue.Enqueue(QueuedWork.Run(id));
+            if (jobs is null) queue.Enqueue(QueuedWork.Run(id));
+            else if (EnqueueJob(id) is { } failed) return new SubmitResult(null, [], false, failed);
             var position = registry.QueuePosition(id) ?? 1;
             events.Publish(new RunQueuedEvent(id, position, run.Config, run.ReuseTeacher));
             return new SubmitResult(registry.Get(id), [], false);
+        }
+    }
+
+    // The run is stored; without its job no worker would ever take it, so it ends here with the reason.
+    private string? EnqueueJob(string id)
+    {
+        try
+        {
+            jobs!.Enqueue(id);
+            return null;
+        }
+        catch (Exception e)
+        {
+            registry.CancelQueued(id);
+            return $"The job store cannot be reached ({e.Message}); the run was not queued. Try again in a moment.";
         }
     }
 
@@ -80,7 +101,7 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
     public bool Cancel(string id)
     {
         var live = registry.Live(id);
-        if (live is null) return false;
+        if (live is null) return jobs is not null && CancelJob(id);
         live.Cancellation.Cancel();
         if (live.TryClaim())
         {
@@ -88,6 +109,16 @@ public sealed class RunRequests(RunRegistry registry, RunEventStream events, IOp
             registry.Finish(live);
             events.Publish(new RunCancelledEvent(id));
         }
+        else events.Publish(new RunChangedEvent(id));
+        return true;
+    }
+
+    // Job engine: a queued run is cancelled here; a running one by its worker, which sees its job withdrawn.
+    private bool CancelJob(string id)
+    {
+        if (registry.Get(id) is not { IsActive: true }) return false;
+        jobs!.Cancel(id);
+        if (registry.CancelQueued(id)) events.Publish(new RunCancelledEvent(id));
         else events.Publish(new RunChangedEvent(id));
         return true;
     }

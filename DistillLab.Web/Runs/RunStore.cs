@@ -100,7 +100,7 @@ public sealed class RunStore
     /// <summary>Writes everything but the epochs (which are appended as they complete).</summary>
     public void Update(RunDetails run)
     {
-        string results = Json(new StoredResults(Strip(run.Teacher), Strip(run.StudentScratch), Strip(run.StudentDistilled), run.Insight));
+        string results = Json(new StoredResults(Strip(run.Teacher), Strip(run.StudentScratch), Strip(run.StudentDistilled), run.Insight, run.Worker));
         string? data = run.Data is null ? null : Json(run.Data);
         using var db = Open();
         db.Runs.Where(r => r.Id == run.Id).ExecuteUpdate(set => set
@@ -119,7 +119,9 @@ public sealed class RunStore
     private static ModelView Strip(ModelView view) => view with { History = [] };
 
     // The results column's JSON. Insight joined it later: no schema change, and a row written before reads as null.
-    private sealed record StoredResults(ModelView Teacher, ModelView StudentScratch, ModelView StudentDistilled, RunInsight? Insight = null);
+    // Worker joined with the job engine (issue 11), the same way: who trained the run is part of what it produced.
+    private sealed record StoredResults(ModelView Teacher, ModelView StudentScratch, ModelView StudentDistilled, RunInsight? Insight = null,
+        string? Worker = null);
 
     /// <summary>Stores one epoch's metrics, replacing any stored for the same run, model and epoch.</summary>
     public void AddEpoch(string runId, ModelRole model, EpochMetrics metrics)
@@ -135,6 +137,28 @@ public sealed class RunStore
             SaveChanges(db);
         }
         transaction.Commit();
+    }
+
+    /// <summary>A worker takes a queued run, or one whose worker died (still running here): status running, the epochs of
+    /// an earlier attempt dropped; false when the run is gone or ended (cancelled while its job waited).</summary>
+    public bool Claim(string id)
+    {
+        using var db = Open();
+        using var transaction = db.Database.BeginTransaction();
+        bool claimed = db.Runs.Where(r => r.Id == id && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+            .ExecuteUpdate(set => set.SetProperty(r => r.Status, RunStatus.Running)) > 0;
+        if (claimed) db.Epochs.Where(e => e.RunId == id).ExecuteDelete();
+        transaction.Commit();
+        return claimed;
+    }
+
+    /// <summary>Cancels a run that no worker has taken yet; false when it is not queued (any more).</summary>
+    public bool CancelQueued(string id, string reason)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var db = Open();
+        return db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(set => set
+            .SetProperty(r => r.Status, RunStatus.Cancelled).SetProperty(r => r.Finished, now).SetProperty(r => r.Error, reason)) > 0;
     }
 
     /// <summary>Runs left queued or running by a server that stopped: they can never finish now.</summary>
@@ -211,6 +235,7 @@ public sealed class RunStore
             Name = Text(row.Name),
             Notes = Text(row.Notes),
             Insight = results?.Insight,
+            Worker = results?.Worker,
         };
     }
 

@@ -15,7 +15,9 @@ public sealed class TrainingService(
     {
         // libtorch is set up once per process (Torch section: device, LibTorchPath, threads) before any run.
         TorchRuntime.Configure(configuration.GetSection("Torch").Get<TorchSettings>() ?? new TorchSettings());
-        int interrupted = registry.MarkInterrupted();
+        // Under the postgres job engine workers may be training runs right now: only the embedded engine's own runs
+        // can have been left unfinished by this process.
+        int interrupted = registry.ByWorkers ? 0 : registry.MarkInterrupted();
         if (interrupted > 0) logger.LogWarning("{Count} run(s) were left unfinished by the last server and are marked interrupted", interrupted);
         // A study goes on where it was: its finished trials are stored, the ones left train when its turn comes.
         int resumed = studies.ResumeUnfinished();

@@ -1,0 +1,68 @@
+using DistillLab.Core.Runtime;
+using DistillLab.Web.Hosting;
+using DistillLab.Web.Jobs;
+using Npgsql;
+
+namespace DistillLab.Web.Cli;
+
+/// <summary>`worker`: a headless process (no web server) that trains runs from the job store until it is stopped.
+/// Settings as the dashboard's (appsettings.json, DISTILLLAB_Section__Key, --Section:Key=value); Jobs:Engine must be
+/// postgres. SIGTERM or Ctrl+C: each run finishes its epoch and is handed back to the queue.</summary>
+public static class WorkerCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        DistillLabWebExtensions.AddDistillLabSettings(builder.Configuration);
+        var jobs = JobsSettings.From(builder.Configuration);
+        if (!jobs.Postgres || jobs.Workers < 1)
+        {
+            Console.Error.WriteLine("worker: set Jobs:Engine to postgres (DISTILLLAB_Jobs__Engine=postgres) and Jobs:Workers to 1 or more; " +
+                $"now Engine is '{builder.Configuration["Jobs:Engine"] ?? "embedded"}' and Workers {jobs.Workers}.");
+            return 2;
+        }
+        string connection;
+        try { connection = jobs.RequireConnection(); }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine($"worker: {e.Message}");
+            return 2;
+        }
+        // Hangfire's logs of an unreachable database are stack traces every few seconds; one line a try says it better.
+        builder.Logging.AddFilter("Hangfire", LogLevel.Critical);
+        builder.Services.AddDistillLabServices(jobs);
+        using var host = builder.Build();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        if (!await WaitForDatabase(connection, stop.Token)) return 1;
+        TorchRuntime.Configure(builder.Configuration.GetSection("Torch").Get<TorchSettings>() ?? new TorchSettings());
+        Console.Error.WriteLine($"worker {jobs.WorkerName}: training up to {jobs.Workers} run(s) at once; Ctrl+C or SIGTERM hands them back.");
+        await host.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Waits until PostgreSQL answers, saying so once per try with a growing pause (1 s to 30 s).</summary>
+    private static async Task<bool> WaitForDatabase(string connectionString, CancellationToken cancellationToken)
+    {
+        var where = new NpgsqlConnectionStringBuilder(connectionString);
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(cancellationToken);
+                return true;
+            }
+            catch (OperationCanceledException) { return false; }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                Console.Error.WriteLine($"worker: PostgreSQL at {where.Host}:{where.Port} (database {where.Database}) cannot be reached ({e.Message}); retrying in {delay.TotalSeconds:0} s");
+            }
+            try { await Task.Delay(delay, cancellationToken); }
+            catch (OperationCanceledException) { return false; }
+            delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
+        }
+    }
+}

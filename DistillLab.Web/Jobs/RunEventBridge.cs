@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+using DistillLab.Web.Runs;
+using Npgsql;
+
+namespace DistillLab.Web.Jobs;
+
+/// <summary>Carries run events between processes under the postgres job engine: every event this process publishes is
+/// sent with NOTIFY on one channel, and every event another process sent is published here, so the pages and the hub
+/// of every dashboard see every worker's runs. Reconnects by itself, with backoff, when PostgreSQL goes away.</summary>
+public sealed class RunEventBridge(RunEventStream events, RunRegistry registry, RemoteRuns remote, JobsSettings settings,
+    ILogger<RunEventBridge> logger) : BackgroundService
+{
+    public const string Channel = "distilllab_run_events";
+    private readonly string origin = $"{settings.WorkerName}/{Guid.NewGuid():N}";
+    // Events that came from elsewhere are published here too; they must not be sent back out.
+    private readonly ConditionalWeakTable<RunEvent, object> received = [];
+    private readonly SemaphoreSlim sendGate = new(1, 1);
+    private NpgsqlConnection? sender;
+    private IDisposable? subscription;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Outward: the training thread waits (briefly) for an epoch's NOTIFY, as it waits for the hub.
+        subscription = events.Subscribe(Send, outward: true);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        subscription?.Dispose();
+        await base.StopAsync(cancellationToken);
+        if (sender is not null) await sender.DisposeAsync();
+    }
+
+    private async Task Send(RunEvent e)
+    {
+        if (received.TryGetValue(e, out _)) return;
+        var live = registry.LiveSnapshot(e.RunId);
+        string payload = new RunEventWire(origin, e, live?.Stage, live?.Progress).ToJson();
+        if (payload.Length > RunEventWire.MaxBytes) return;
+        await sendGate.WaitAsync();
+        try
+        {
+            if (sender is not { State: System.Data.ConnectionState.Open })
+            {
+                if (sender is not null) await sender.DisposeAsync();
+                sender = new NpgsqlConnection(settings.RequireConnection());
+                await sender.OpenAsync();
+            }
+            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", sender);
+            notify.Parameters.AddWithValue("channel", Channel);
+            notify.Parameters.AddWithValue("payload", payload);
+            await notify.ExecuteNonQueryAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            // Lost for other processes; their pages re-read the run from the store on the next event that gets through.
+            logger.LogWarning("A run event could not be sent to other processes ({Reason})", ex.Message);
+            if (sender is not null) await sender.DisposeAsync();
+            sender = null;
+        }
+        finally { sendGate.Release(); }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        bool failed = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(settings.RequireConnection());
+                connection.Notification += (_, n) => Receive(n.Payload);
+                await connection.OpenAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
+                if (failed) logger.LogInformation("Live run events from other processes flow again");
+                failed = false;
+                delay = TimeSpan.FromSeconds(1);
+                while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException or IOException)
+            {
+                logger.LogWarning("Live run events from other processes stopped: PostgreSQL cannot be reached ({Reason}); retrying in {Seconds} s",
+                    ex.Message, delay.TotalSeconds);
+                failed = true;
+                try { await Task.Delay(delay, stoppingToken); }
+                catch (OperationCanceledException) { return; }
+                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
+            }
+        }
+    }
+
+    private void Receive(string payload)
+    {
+        RunEventWire? wire;
+        try { wire = RunEventWire.Parse(payload); }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
+        {
+            logger.LogWarning("A run event from another process could not be read ({Reason})", ex.Message);
+            return;
+        }
+        if (wire is null || wire.Origin == origin) return;
+        remote.Note(wire.Event, wire.Stage, wire.Progress);
+        received.AddOrUpdate(wire.Event, origin);
+        events.Publish(wire.Event);
+    }
+}

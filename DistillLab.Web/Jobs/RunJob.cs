@@ -1,0 +1,68 @@
+using DistillLab.Web.Runs;
+using DistillLab.Web.Training;
+using Hangfire;
+using Hangfire.Server;
+using Hangfire.States;
+
+namespace DistillLab.Web.Jobs;
+
+/// <summary>A run as a Hangfire job on a worker: the same RunExecution as the embedded queue, plus what a job adds:
+/// taking the run from the store, a data source this worker lacks, a withdrawn job (the run cancelled), and a worker
+/// that stops (the run handed back at an epoch's end, its job queued again for another worker).</summary>
+/// <remarks>A study trial is meant to become this kind of job too (issue 11): the argument is an id, the rest is read
+/// from the database.</remarks>
+public sealed class RunJob(RunRegistry registry, RunExecution execution, RunRequests requests, RunEventStream events,
+    IHostApplicationLifetime lifetime, JobsSettings settings, IBackgroundJobClient client, ILogger<RunJob> logger)
+{
+    /// <param name="context">Filled in by Hangfire (null when enqueued).</param>
+    /// <param name="cancellationToken">Hangfire's: cancelled when the job is withdrawn or the server's stop time is over.</param>
+    [AutomaticRetry(Attempts = 0)] // a failed run is recorded as failed; training it again is the user's call
+    public void Train(string runId, PerformContext context, CancellationToken cancellationToken)
+    {
+        var live = registry.Adopt(runId, settings.WorkerName);
+        if (live is null)
+        {
+            logger.LogInformation("Run {RunId} was cancelled or deleted before worker {Worker} took it", runId, settings.WorkerName);
+            return;
+        }
+        logger.LogInformation("Run {RunId} starts on worker {Worker}", runId, settings.WorkerName);
+        if (MissingData(live.Snapshot(null)) is { } problem)
+        {
+            execution.End(live, RunStatus.Failed, problem);
+            events.Publish(new RunFailedEvent(runId, problem));
+            return;
+        }
+        using var hardStop = new CancellationTokenSource();
+        // Withdrawn while the process goes on: the user cancelled. While it stops: the stop time is over, stop now.
+        using var watch = cancellationToken.Register(() =>
+        {
+            if (lifetime.ApplicationStopping.IsCancellationRequested) hardStop.Cancel();
+            else live.Cancellation.Cancel();
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(hardStop.Token, live.Cancellation.Token);
+        var end = execution.Run(live, stop.Token, afterEpoch: () =>
+        {
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+                throw new OperationCanceledException($"Worker {settings.WorkerName} stops after this epoch.");
+        });
+        if (end != RunEnd.Stopped) return;
+        HandBack(live);
+        // Past the stop time Hangfire itself requeues a job that ends this way; before it, the job is queued again here.
+        cancellationToken.ThrowIfCancellationRequested();
+        client.ChangeState(context.BackgroundJob.Id,
+            new EnqueuedState { Reason = $"Handed back by worker {settings.WorkerName}, which stops." }, ProcessingState.StateName);
+    }
+
+    private void HandBack(LiveRun live)
+    {
+        logger.LogInformation("Run {RunId} is handed back: worker {Worker} stops", live.Id, settings.WorkerName);
+        live.Update(s => s with { Status = RunStatus.Queued, Stage = "queued", Progress = null, StartedAt = null, Worker = null });
+        registry.Finish(live);
+        events.Publish(new RunChangedEvent(live.Id));
+    }
+
+    // Checked on the worker: a folder the dashboard saw may not exist here.
+    private string? MissingData(RunDetails run) => requests.Validate(run.Config).FirstOrDefault(e => e.Field == "data") is { } error
+        ? $"Worker {settings.WorkerName} cannot train this run: its data source '{run.Config.Data}' is not usable there ({error.Message})"
+        : null;
+}
