@@ -2,7 +2,8 @@
 # One-time machine set-up for DistillLab on Debian/Ubuntu. Safe to run again:
 # every step checks first and does nothing when it is already done.
 #   scripts/setup.sh          native runtime fix only (needed to train)
-#   scripts/setup.sh --tests  also Chromium for the browser tests and PyTorch for the export test
+#   scripts/setup.sh --tests  also Chromium for the browser tests, PyTorch for the export test and PostgreSQL's
+#                             server programs for the scale-out tests
 set -euo pipefail
 
 want_browser=0
@@ -67,5 +68,20 @@ if [[ $want_browser -eq 1 && "$(uname -s)" == "Linux" ]]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch >/dev/null
     say "python3-torch installed."
+  fi
+fi
+
+# The scale-out tests start a throwaway PostgreSQL cluster of their own (DistillLab.Tests/Support/PostgresServer.cs):
+# they need the server programs (initdb, pg_ctl), not a running server. Debian's package also starts a cluster on
+# port 5432; the tests never use it.
+if [[ $want_browser -eq 1 && "$(uname -s)" == "Linux" ]]; then
+  if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+    say "PostgreSQL's server programs already in $(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -1)"): nothing to do."
+  else
+    need_root "install Debian's postgresql package for the scale-out tests"
+    say "Installing Debian's postgresql package (server programs for the scale-out tests' throwaway clusters)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    say "PostgreSQL installed in $(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -1)")."
   fi
 fi
