@@ -33,6 +33,7 @@ public static class RunsApi
             .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = uploadLimit });
         api.MapGet("/datasets", (DatasetCatalog catalog) => catalog.List());
         api.MapDatasetDownloadApi();
+        app.MapWorkersApi();
         api.MapSyntheticSamplesApi();
         api.MapModelExportApi();
         api.MapLogitsApi();

@@ -38,6 +38,11 @@ public sealed class WorkerStatus(JobStorage storage)
         connection.SetRangeInHash(Stopping, [new(workerName.ToLowerInvariant(), DateTime.UtcNow.ToString("O"))]);
     }
 
-    // Hangfire names a server "<ServerName>:<guid>".
-    private static string NameOf(string serverId) => serverId.LastIndexOf(':') is var at and > 0 ? serverId[..at] : serverId;
+    // Hangfire names a server "<ServerName>:<process id>:<guid>", in lower case.
+    internal static string NameOf(string serverId)
+    {
+        int guid = serverId.LastIndexOf(':');
+        int pid = guid > 0 ? serverId.LastIndexOf(':', guid - 1) : -1;
+        return pid > 0 ? serverId[..pid] : serverId;
+    }
 }
