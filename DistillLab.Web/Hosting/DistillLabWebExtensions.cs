@@ -16,14 +16,11 @@ namespace DistillLab.Web.Hosting;
 
 public static class DistillLabWebExtensions
 {
-    /// <summary>Loads the one appsettings.json from beside the app (the repository root's copy), whatever the content root.</summary>
+    /// <summary>Loads the one appsettings.json from beside the app (the repository root's copy), whatever the content root,
+    /// and the DISTILLLAB_ environment variables every verb reads (SettingsSources).</summary>
     public static WebApplicationBuilder AddDistillLabSettings(this WebApplicationBuilder builder)
     {
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
-        {
-            Path = "appsettings.json", Optional = false, ReloadOnChange = false,
-            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
-        });
+        builder.Configuration.AddDistillLabSources();
         return builder;
     }
 
@@ -37,6 +34,7 @@ public static class DistillLabWebExtensions
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+        services.AddJobsOptions();
         services.AddHostedService<ExposureWarning>();
 
         services.AddSingleton<RunStore>();
