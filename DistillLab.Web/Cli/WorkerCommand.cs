@@ -1,6 +1,7 @@
 using DistillLab.Core.Runtime;
 using DistillLab.Web.Hosting;
 using DistillLab.Web.Jobs;
+using DistillLab.Web.Settings;
 using Npgsql;
 
 namespace DistillLab.Web.Cli;
@@ -13,21 +14,18 @@ public static class WorkerCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
-        DistillLabWebExtensions.AddDistillLabSettings(builder.Configuration);
+        builder.Configuration.AddDistillLabSources();
+        var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var problems = options.Problems(builder.Configuration.GetConnectionString(JobsOptions.ConnectionStringName)).ToList();
+        if (!options.IsPostgres) problems.Add("worker: Jobs:Engine must be postgres (DISTILLLAB_Jobs__Engine=postgres): a worker takes its runs from PostgreSQL.");
+        if (options.Workers < 1) problems.Add($"worker: Jobs:Workers must be 1 or more for a worker (runs it trains at once); got {options.Workers}.");
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems.Distinct()) Console.Error.WriteLine(problem);
+            return 2;
+        }
         var jobs = JobsSettings.From(builder.Configuration);
-        if (!jobs.Postgres || jobs.Workers < 1)
-        {
-            Console.Error.WriteLine("worker: set Jobs:Engine to postgres (DISTILLLAB_Jobs__Engine=postgres) and Jobs:Workers to 1 or more; " +
-                $"now Engine is '{builder.Configuration["Jobs:Engine"] ?? "embedded"}' and Workers {jobs.Workers}.");
-            return 2;
-        }
-        string connection;
-        try { connection = jobs.RequireConnection(); }
-        catch (InvalidOperationException e)
-        {
-            Console.Error.WriteLine($"worker: {e.Message}");
-            return 2;
-        }
+        string connection = jobs.RequireConnection();
         // Hangfire's logs of an unreachable database are stack traces every few seconds; one line a try says it better.
         builder.Logging.AddFilter("Hangfire", LogLevel.Critical);
         builder.Services.AddDistillLabServices(jobs);

@@ -17,23 +17,12 @@ namespace DistillLab.Web.Hosting;
 
 public static class DistillLabWebExtensions
 {
-    /// <summary>Loads the one appsettings.json from beside the app (the repository root's copy), whatever the content root.</summary>
+    /// <summary>Loads the one appsettings.json from beside the app (the repository root's copy), whatever the content root,
+    /// and the DISTILLLAB_ environment variables every verb reads (SettingsSources).</summary>
     public static WebApplicationBuilder AddDistillLabSettings(this WebApplicationBuilder builder)
     {
-        AddDistillLabSettings(builder.Configuration);
+        builder.Configuration.AddDistillLabSources();
         return builder;
-    }
-
-    /// <summary>The same for any host (the worker verb): appsettings.json from beside the app, first, so that the
-    /// environment (DISTILLLAB_Section__Key) and the command line override it.</summary>
-    public static void AddDistillLabSettings(IConfigurationBuilder configuration)
-    {
-        configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
-        {
-            Path = "appsettings.json", Optional = false, ReloadOnChange = false,
-            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
-        });
-        configuration.Sources.Insert(1, new Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix = "DISTILLLAB_" });
     }
 
     /// <summary>Settings, the training service and its event stream, the hub, the API's JSON shape, and the Blazor UI.</summary>
@@ -105,6 +94,7 @@ public static class DistillLabWebExtensions
         services.AddSingleton<RunExecution>();
         services.AddSingleton<RunEventStream>();
         services.AddHostedService(sp => sp.GetRequiredService<RunEventStream>());
+        services.AddJobsOptions();
         services.AddDistillLabJobs(jobs);
         return services;
     }

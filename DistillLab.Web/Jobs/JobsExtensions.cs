@@ -13,7 +13,6 @@ public static class JobsExtensions
     {
         services.AddSingleton(settings);
         if (!settings.Postgres) return services;
-        string connection = settings.RequireConnection();
         services.AddSingleton<RemoteRuns>();
         services.AddSingleton<IRunJobs, HangfireRunJobs>();
         services.AddSingleton<WorkerStatus>();
@@ -23,8 +22,8 @@ public static class JobsExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connection), StorageOptions()));
-        if (settings.Workers == 0) return services;
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(settings.RequireConnection), StorageOptions()));
+        if (settings.Workers <= 0) return services;
         services.AddHangfireServer(server =>
         {
             server.ServerName = settings.WorkerName;

@@ -1,3 +1,5 @@
+using DistillLab.Web.Settings;
+
 namespace DistillLab.Web.Jobs;
 
 /// <summary>The job engine's settings as the Jobs code reads them: `Jobs:Engine`, `Jobs:Workers`, `Jobs:WorkerName` and
@@ -6,21 +8,16 @@ namespace DistillLab.Web.Jobs;
 /// <param name="StopTime">How long a stopping worker waits for its runs' epochs to end (Jobs:StopSeconds, default 120).</param>
 public sealed record JobsSettings(bool Postgres, int Workers, string WorkerName, string? ConnectionString, TimeSpan StopTime)
 {
-    public const string ConnectionName = "DistillLab";
-
-    /// <param name="defaultWorkers">Jobs:Workers when unset: 1 for the dashboard and the worker verb alike.</param>
-    public static JobsSettings From(IConfiguration configuration, int defaultWorkers = 1)
+    /// <summary>Read while services are registered (which ones depends on the engine); JobsOptions checks the same
+    /// section when the host starts.</summary>
+    public static JobsSettings From(IConfiguration configuration)
     {
-        var jobs = configuration.GetSection("Jobs");
-        bool postgres = string.Equals(jobs["Engine"], "postgres", StringComparison.OrdinalIgnoreCase);
-        int workers = jobs.GetValue<int?>("Workers") ?? defaultWorkers;
-        string name = string.IsNullOrWhiteSpace(jobs["WorkerName"]) ? DefaultWorkerName : jobs["WorkerName"]!;
-        var stop = TimeSpan.FromSeconds(jobs.GetValue<int?>("StopSeconds") ?? 120);
-        return new JobsSettings(postgres, workers, name, configuration.GetConnectionString(ConnectionName), stop);
+        var section = configuration.GetSection(JobsOptions.Section);
+        var jobs = section.Get<JobsOptions>() ?? new JobsOptions();
+        var stop = TimeSpan.FromSeconds(Math.Max(0, section.GetValue<int?>("StopSeconds") ?? 120));
+        return new JobsSettings(jobs.IsPostgres, jobs.Workers, jobs.EffectiveWorkerName,
+            configuration.GetConnectionString(JobsOptions.ConnectionStringName), stop);
     }
-
-    /// <summary>Host name and process id: unique on a machine, and says where to look.</summary>
-    public static string DefaultWorkerName => $"{Environment.MachineName.ToLowerInvariant()}:{Environment.ProcessId}";
 
     /// <summary>The connection string, or why the postgres engine cannot start without one.</summary>
     public string RequireConnection() => string.IsNullOrWhiteSpace(ConnectionString)
