@@ -65,6 +65,37 @@ public sealed class WorkerProcessTests(PostgresServer server, ITestOutputHelper 
         Assert.Equal(Enumerable.Range(1, 8), run.GetProperty("teacher").GetProperty("history").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32()));
     }
 
+    [Fact]
+    public async Task AWorkerStoppedWithSigtermHandsItsRunBackAtAnEpochsEndAndAnotherWorkerFinishesIt()
+    {
+        var (http, _) = await StartDashboard();
+        var first = StartWorker("worker-stopped");
+        await WaitForWorkers(http, "worker-stopped");
+        string id = await Submit(http, new { data = "synthetic", imageSize = 48, limit = 600, teacherEpochs = 8, studentEpochs = 1 });
+        await WaitFor(http, id, r => r.TryGetProperty("teacher", out var t) && t.GetProperty("history").GetArrayLength() >= 1, TimeSpan.FromMinutes(2));
+
+        first.Terminate();
+        Assert.True(first.WaitForExit(TimeSpan.FromSeconds(90)), "the worker did not stop within 90 s of SIGTERM");
+        await WaitFor(http, id, r => r.GetProperty("status").GetString() == "queued", TimeSpan.FromSeconds(10));
+        Assert.Contains("is handed back", first.Output);
+        Assert.Equal("Enqueued", JobState(id));
+
+        StartWorker("worker-b");
+        var run = await WaitFor(http, id, r => r.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(4));
+        Assert.Equal("worker-b", run.GetProperty("worker").GetString());
+        Assert.Equal("Succeeded", JobState(id));
+    }
+
+    // The run's Hangfire job, found by its argument (the run id).
+    private string? JobState(string runId)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(database);
+        connection.Open();
+        using var query = new Npgsql.NpgsqlCommand("SELECT statename FROM hangfire.job WHERE arguments LIKE @id", connection);
+        query.Parameters.AddWithValue("id", $"%{runId}%");
+        return query.ExecuteScalar() as string;
+    }
+
     private Dictionary<string, string> Settings(string dataFolder) => new()
     {
         ["Jobs:Engine"] = "postgres", ["ConnectionStrings:DistillLab"] = database, ["Torch:Threads"] = "1",
@@ -127,7 +158,7 @@ public sealed class WorkerProcessTests(PostgresServer server, ITestOutputHelper 
         while (!await condition())
         {
             var exited = processes.FirstOrDefault(p => p.HasExited);
-            if (exited is not null && exited.Name != "worker-killed") Assert.Fail($"{exited.Name} exited while waiting for {what}:\n{exited.Output}");
+            if (exited is not null && exited.Name is not ("worker-killed" or "worker-stopped")) Assert.Fail($"{exited.Name} exited while waiting for {what}:\n{exited.Output}");
             if (DateTime.UtcNow > deadline)
                 Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting for {what}.\n" +
                             string.Join("\n", processes.Select(p => $"--- {p.Name}\n{p.Output}")));
