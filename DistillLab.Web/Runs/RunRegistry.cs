@@ -26,7 +26,7 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts
         if (active.TryGetValue(id, out var live)) return live.Snapshot(QueuePosition(id));
         var stored = store.Load(id);
         if (stored is null || remote is null) return stored;
-        return remote.Apply(stored) with { QueuePosition = QueuePosition(id) };
+        return remote.Apply(stored) with { QueuePosition = stored.Status == RunStatus.Queued ? QueuePosition(id) : null };
     }
 
     /// <summary>The run the Lab page shows: the running one, else the oldest queued, else the newest stored.</summary>

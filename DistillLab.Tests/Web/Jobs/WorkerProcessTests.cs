@@ -91,7 +91,7 @@ public sealed class WorkerProcessTests(PostgresServer server, ITestOutputHelper 
     {
         using var connection = new Npgsql.NpgsqlConnection(database);
         connection.Open();
-        using var query = new Npgsql.NpgsqlCommand("SELECT statename FROM hangfire.job WHERE arguments LIKE @id", connection);
+        using var query = new Npgsql.NpgsqlCommand("SELECT statename FROM hangfire.job WHERE arguments::text LIKE @id", connection);
         query.Parameters.AddWithValue("id", $"%{runId}%");
         return query.ExecuteScalar() as string;
     }
