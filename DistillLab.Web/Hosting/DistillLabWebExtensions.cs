@@ -37,7 +37,7 @@ public static class DistillLabWebExtensions
         services.AddJobsOptions();
         services.AddHostedService<ExposureWarning>();
 
-        services.AddSingleton<RunStore>();
+        services.AddDistillLabStorage();
         services.AddSingleton<RunJournal>();
         services.AddSingleton<RunRegistry>();
         services.AddSingleton<RunArtifacts>();
