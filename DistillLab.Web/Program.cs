@@ -25,10 +25,10 @@ var app = builder.Build();
 app.MapDistillLab();
 try
 {
-    // Opened before the host starts, so an unusable data folder is one line a person can act on, not a stack trace.
+    // Opened before the host starts, so an unusable data folder or database is one line a person can act on, not a stack trace.
     app.Services.GetRequiredService<RunRegistry>();
 }
-catch (DataFolderException e)
+catch (Exception e) when (e is DataFolderException or DistillLab.Web.Runs.RunHistory.HistoryDatabaseException)
 {
     Console.Error.WriteLine($"DistillLab cannot start: {e.Message}");
     return 1;

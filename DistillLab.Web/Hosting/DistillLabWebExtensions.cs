@@ -62,7 +62,7 @@ public static class DistillLabWebExtensions
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton<RunStore>();
+        services.AddDistillLabStorage();
         services.AddSingleton<RunJournal>();
         services.AddSingleton<RunRegistry>();
         services.AddSingleton<RunArtifacts>();

@@ -1,11 +1,12 @@
-using Microsoft.Data.Sqlite;
+using DistillLab.Web.Runs.RunHistory;
 
 namespace DistillLab.Web.Runs;
 
 /// <summary>Every write the training side makes to the run history goes through here, in order. A database that is
-/// busy or locked by another process delays the writes instead of failing the run or the server: they wait, in order,
-/// and a timer writes them once the database is free. A write that can never succeed (a read-only or full disk) is
-/// said at once to the caller, which stops the run with the reason.</summary>
+/// busy or locked by another process, or a PostgreSQL server that is restarting or out of reach, delays the writes
+/// instead of failing the run or the server: they wait, in order, and a timer writes them once the database is free
+/// again, trying less often the longer it stays away (1 s, doubling to 8 s). A write that can never succeed (a
+/// read-only or full disk, a refused user) is said at once to the caller, which stops the run with the reason.</summary>
 public sealed class RunJournal : IDisposable
 {
     private readonly RunStore store;
@@ -15,6 +16,8 @@ public sealed class RunJournal : IDisposable
     private readonly Timer retry;
     private string? lastError;
     private bool permanent;
+    private int failedRetries;
+    private DateTime nextRetry;
 
     public RunJournal(RunStore store, ILogger<RunJournal> logger)
     {
@@ -24,6 +27,7 @@ public sealed class RunJournal : IDisposable
     }
 
     internal static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(8);
 
     /// <summary>Writes waiting for the database, and why.</summary>
     public (int Count, string? Reason) Pending
@@ -43,7 +47,7 @@ public sealed class RunJournal : IDisposable
             if (pending.Count > 1)
             {
                 // Behind others: order is kept and the timer goes on, unless the database is gone for good.
-                if (permanent && stopOnFailure) throw new RunStorageException(store.DatabasePath, new IOException(lastError));
+                if (permanent && stopOnFailure) throw new RunStorageException(store, new IOException(lastError));
                 return;
             }
             FlushLocked(stopOnFailure);
@@ -53,13 +57,28 @@ public sealed class RunJournal : IDisposable
     private void Flush()
     {
         // Checked before taking the gate, without waiting: a retry must never hold up the training thread's writes.
-        if (Pending.Count == 0 || !store.IsFreeToWrite()) return;
+        if (Pending.Count == 0 || DateTime.UtcNow < nextRetry) return;
+        if (!store.IsFreeToWrite())
+        {
+            lock (gate) BackOff();
+            return;
+        }
         lock (gate)
         {
             if (pending.Count == 0) return;
             try { FlushLocked(throwPermanent: false); }
             catch (Exception e) { logger.LogError(e, "Writing the run history failed"); }
+            if (pending.Count > 0) BackOff();
         }
+    }
+
+    /// <summary>The next retry waits twice as long as the last, from 1 s up to MaxRetryWait.</summary>
+    private void BackOff()
+    {
+        failedRetries++;
+        var wait = TimeSpan.FromTicks(Math.Min(RetryEvery.Ticks << Math.Min(failedRetries - 1, 10), MaxRetryWait.Ticks));
+        nextRetry = DateTime.UtcNow + wait - TimeSpan.FromMilliseconds(50); // the timer's own tick is 1 s
+        logger.LogDebug("The run history is still unavailable; next try in {Seconds} s", wait.TotalSeconds);
     }
 
     private void FlushLocked(bool throwPermanent)
@@ -75,13 +94,13 @@ public sealed class RunJournal : IDisposable
                 permanent = false;
                 return;
             }
-            catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (HistoryErrors.IsRefusal(e))
             {
                 if (lastError is null) logger.LogError("The run history database refuses writes ({Reason}); {Count} write(s) are kept and retried", e.Message, pending.Count);
                 lastError = e.Message;
                 permanent = true;
                 // Kept: it is retried by the timer should the folder become writable again.
-                if (throwPermanent) throw new RunStorageException(store.DatabasePath, e);
+                if (throwPermanent) throw new RunStorageException(store, e);
                 return;
             }
             pending.Dequeue();
@@ -92,10 +111,13 @@ public sealed class RunJournal : IDisposable
             logger.LogInformation("The run history database is free again: {Count} delayed write(s) stored", written);
         lastError = null;
         permanent = false;
+        failedRetries = 0;
+        nextRetry = default;
     }
 
-    /// <summary>Another connection holds the database (SQLITE_BUSY, SQLITE_LOCKED): it will be free again.</summary>
-    internal static bool IsTransient(Exception e) => e is SqliteException { SqliteErrorCode: 5 or 6 };
+    /// <summary>The database will take the write again soon (HistoryErrors.IsTransient): SQLite busy or locked by another
+    /// connection, PostgreSQL restarting or out of reach.</summary>
+    internal static bool IsTransient(Exception e) => HistoryErrors.IsTransient(e);
 
     public void Dispose()
     {
@@ -105,6 +127,6 @@ public sealed class RunJournal : IDisposable
 }
 
 /// <summary>The run history cannot be written at all: the run stops with this message.</summary>
-public sealed class RunStorageException(string databasePath, Exception inner) : Exception(
-    $"The run history '{databasePath}' cannot be written ({inner.Message}). The run was stopped so that nothing it learns is " +
-    "lost unseen: make the data folder writable (or free space) and start it again.", inner);
+public sealed class RunStorageException(RunStore store, Exception inner) : Exception(
+    $"The run history '{store.DatabasePath}' cannot be written ({inner.Message}). The run was stopped so that nothing it learns is " +
+    $"lost unseen: {store.WhatToDo}.", inner);

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Inference;
@@ -6,78 +5,51 @@ using DistillLab.Core.Insight;
 using DistillLab.Web.Settings;
 using DistillLab.Web.Hosting;
 using DistillLab.Web.Runs.RunHistory;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using DistillLab.Core.Training;
 
 namespace DistillLab.Web.Runs;
 
-/// <summary>Run history in SQLite (data folder, distilllab.db) through EF Core: runs, their epoch metrics, results and
-/// test predictions. The schema is RunHistoryDb's; RunHistorySchema upgrades an older file on start.</summary>
-/// <remarks>A busy or locked database surfaces as <see cref="SqliteException"/> (code 5 or 6), never wrapped in EF's
-/// DbUpdateException: RunJournal retries exactly those.</remarks>
+/// <summary>Run history through EF Core: runs, their epoch metrics, results and test predictions, in SQLite (data folder,
+/// distilllab.db) or PostgreSQL as Jobs:Engine says (<see cref="HistoryDatabase"/>). The schema is RunHistoryDb's;
+/// RunHistorySchema creates or upgrades it on start.</summary>
+/// <remarks>A database error surfaces as the provider's own exception (SqliteException, NpgsqlException), never wrapped
+/// in EF's DbUpdateException: RunJournal retries the transient ones (HistoryErrors).</remarks>
 public sealed class RunStore
 {
-    private readonly string connectionString;
-    private readonly DbContextOptions<RunHistoryDb> options;
+    private readonly HistoryDatabase database;
 
-    public RunStore(IOptions<DataOptions> data)
+    /// <summary>The SQLite history in the data folder (Jobs:Engine embedded).</summary>
+    public RunStore(IOptions<DataOptions> data) : this(new SqliteHistory(data.Value.FullDirectory)) { }
+
+    public RunStore(HistoryDatabase database)
     {
-        DatabasePath = Path.Combine(data.Value.FullDirectory, "distilllab.db");
-        // A locked database answers within 5 s (the default 30 s held the training thread); RunJournal retries writes.
-        connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = true, DefaultTimeout = 5 }.ToString();
-        options = RunHistoryDb.Sqlite(connectionString);
-        try
-        {
-            Directory.CreateDirectory(data.Value.FullDirectory);
-            using var db = Open();
-            RunHistorySchema.Upgrade(db);
-        }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
-        {
-            throw new DataFolderException(data.Value.FullDirectory, e);
-        }
+        this.database = database;
+        database.Prepare();
     }
 
-    public string DatabasePath { get; }
+    /// <summary>Where the history is: the SQLite file, or the PostgreSQL database as host:port/name.</summary>
+    public string DatabasePath => database.Location;
+
+    /// <summary>What a person can do when the database refuses writes for good.</summary>
+    internal string WhatToDo => database.WhatToDo;
 
     /// <summary>True when a write could start right now; never waits for another connection's lock.</summary>
-    /// <remarks>Plain SQLite on purpose: EF Core cannot ask for the write lock without waiting for it, and neither can a
-    /// SqliteCommand (Microsoft.Data.Sqlite retries a busy statement until its timeout, and a timeout of 0 means
-    /// forever). sqlite3_exec answers SQLITE_BUSY at once.</remarks>
-    public bool IsFreeToWrite()
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = false };
-        try
-        {
-            using var connection = new SqliteConnection(builder.ToString());
-            connection.Open();
-            return SQLitePCL.raw.sqlite3_exec(connection.Handle, "BEGIN IMMEDIATE; ROLLBACK;") == SQLitePCL.raw.SQLITE_OK;
-        }
-        catch (SqliteException) { return false; }
-    }
+    public bool IsFreeToWrite() => database.IsFreeToWrite();
 
-    /// <summary>A context on the history database; the study store shares it (same file, same migrations).</summary>
-    internal RunHistoryDb Open() => new(options);
+    /// <summary>One unit of work on a fresh context (the study store shares the database and its migrations).</summary>
+    internal T Use<T>(Func<RunHistoryDb, T> work) => database.Execute(work);
 
-    /// <summary>Runs <paramref name="write"/> and saves what it added, with SQLite's own error for a busy or locked file.</summary>
-    private void Save(Action<RunHistoryDb> write)
+    internal void Use(Action<RunHistoryDb> work) => database.Execute(work);
+
+    /// <summary>Runs <paramref name="write"/> and saves what it added.</summary>
+    private void Save(Action<RunHistoryDb> write) => Use(db =>
     {
-        using var db = Open();
         db.ChangeTracker.AutoDetectChangesEnabled = false; // rows are only added, never edited after tracking
         write(db);
-        SaveChanges(db);
-    }
-
-    internal static void SaveChanges(RunHistoryDb db)
-    {
-        try { db.SaveChanges(); }
-        catch (DbUpdateException e) when (e.InnerException is SqliteException sqlite)
-        {
-            ExceptionDispatchInfo.Throw(sqlite);
-        }
-    }
+        db.SaveChanges();
+    });
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonDefaults.Options);
     private static T? FromJson<T>(string? value) => value is null ? default : JsonSerializer.Deserialize<T>(value, JsonDefaults.Options);
@@ -91,19 +63,15 @@ public sealed class RunStore
     }));
 
     /// <summary>Replaces a run's name and notes (null clears); false for an unknown id.</summary>
-    public bool SetLabel(string id, string? name, string? notes)
-    {
-        using var db = Open();
-        return db.Runs.Where(r => r.Id == id).ExecuteUpdate(set => set.SetProperty(r => r.Name, name).SetProperty(r => r.Notes, notes)) > 0;
-    }
+    public bool SetLabel(string id, string? name, string? notes) => Use(db =>
+        db.Runs.Where(r => r.Id == id).ExecuteUpdate(set => set.SetProperty(r => r.Name, name).SetProperty(r => r.Notes, notes)) > 0);
 
     /// <summary>Writes everything but the epochs (which are appended as they complete).</summary>
     public void Update(RunDetails run)
     {
         string results = Json(new StoredResults(Strip(run.Teacher), Strip(run.StudentScratch), Strip(run.StudentDistilled), run.Insight, run.Worker));
         string? data = run.Data is null ? null : Json(run.Data);
-        using var db = Open();
-        db.Runs.Where(r => r.Id == run.Id).ExecuteUpdate(set => set
+        Use(db => db.Runs.Where(r => r.Id == run.Id).ExecuteUpdate(set => set
             .SetProperty(r => r.Status, run.Status)
             .SetProperty(r => r.Started, run.StartedAt)
             .SetProperty(r => r.Finished, run.FinishedAt)
@@ -113,7 +81,7 @@ public sealed class RunStore
             .SetProperty(r => r.Device, run.Device)
             .SetProperty(r => r.Data, data)
             .SetProperty(r => r.Results, results)
-            .SetProperty(r => r.TotalSeconds, run.TotalSeconds));
+            .SetProperty(r => r.TotalSeconds, run.TotalSeconds)));
     }
 
     private static ModelView Strip(ModelView view) => view with { History = [] };
@@ -127,63 +95,60 @@ public sealed class RunStore
     public void AddEpoch(string runId, ModelRole model, EpochMetrics metrics)
     {
         string json = Json(metrics);
-        using var db = Open();
-        using var transaction = db.Database.BeginTransaction();
-        bool replaced = db.Epochs.Where(e => e.RunId == runId && e.Model == model && e.Epoch == metrics.Epoch)
-            .ExecuteUpdate(set => set.SetProperty(e => e.Metrics, json)) > 0;
-        if (!replaced)
+        Use(db =>
         {
-            db.Epochs.Add(new EpochRow { RunId = runId, Model = model, Epoch = metrics.Epoch, Metrics = json });
-            SaveChanges(db);
-        }
-        transaction.Commit();
+            using var transaction = db.Database.BeginTransaction();
+            bool replaced = db.Epochs.Where(e => e.RunId == runId && e.Model == model && e.Epoch == metrics.Epoch)
+                .ExecuteUpdate(set => set.SetProperty(e => e.Metrics, json)) > 0;
+            if (!replaced)
+            {
+                db.Epochs.Add(new EpochRow { RunId = runId, Model = model, Epoch = metrics.Epoch, Metrics = json });
+                db.SaveChanges();
+            }
+            transaction.Commit();
+        });
     }
 
     /// <summary>A worker takes a queued run, or one whose worker died (still running here): status running, the epochs of
     /// an earlier attempt dropped; false when the run is gone or ended (cancelled while its job waited).</summary>
-    public bool Claim(string id)
+    public bool Claim(string id) => Use(db =>
     {
-        using var db = Open();
         using var transaction = db.Database.BeginTransaction();
         bool claimed = db.Runs.Where(r => r.Id == id && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
             .ExecuteUpdate(set => set.SetProperty(r => r.Status, RunStatus.Running)) > 0;
         if (claimed) db.Epochs.Where(e => e.RunId == id).ExecuteDelete();
         transaction.Commit();
         return claimed;
-    }
+    });
 
     /// <summary>Cancels a run that no worker has taken yet; false when it is not queued (any more).</summary>
     public bool CancelQueued(string id, string reason)
     {
         var now = DateTimeOffset.UtcNow;
-        using var db = Open();
-        return db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(set => set
-            .SetProperty(r => r.Status, RunStatus.Cancelled).SetProperty(r => r.Finished, now).SetProperty(r => r.Error, reason)) > 0;
+        return Use(db => db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(set => set
+            .SetProperty(r => r.Status, RunStatus.Cancelled).SetProperty(r => r.Finished, now).SetProperty(r => r.Error, reason)) > 0);
     }
 
     /// <summary>Runs left queued or running by a server that stopped: they can never finish now.</summary>
     public int MarkInterrupted()
     {
         var now = DateTimeOffset.UtcNow;
-        using var db = Open();
-        return db.Runs.Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).ExecuteUpdate(set => set
+        return Use(db => db.Runs.Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).ExecuteUpdate(set => set
             .SetProperty(r => r.Status, RunStatus.Interrupted)
             .SetProperty(r => r.Finished, now)
-            .SetProperty(r => r.Error, "The server stopped while this run was queued or training."));
+            .SetProperty(r => r.Error, "The server stopped while this run was queued or training.")));
     }
 
-    public RunDetails? Load(string id)
+    public RunDetails? Load(string id) => Use(db =>
     {
-        using var db = Open();
         if (db.Runs.AsNoTracking().SingleOrDefault(r => r.Id == id) is not { } row) return null;
         var epochs = db.Epochs.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Epoch).ToList();
         return WithHistories(ToDetails(row), epochs);
-    }
+    });
 
     /// <summary>Completed runs, newest finished first, with their epochs: two queries however many runs there are.</summary>
-    public List<RunDetails> Completed()
+    public List<RunDetails> Completed() => Use(db =>
     {
-        using var db = Open();
         var rows = db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Completed).OrderByDescending(r => r.Finished).ToList();
         var epochs = (from e in db.Epochs.AsNoTracking()
                       join r in db.Runs on e.RunId equals r.Id
@@ -191,7 +156,7 @@ public sealed class RunStore
                       orderby e.Epoch
                       select e).AsEnumerable().ToLookup(e => e.RunId);
         return rows.Select(row => WithHistories(ToDetails(row), epochs[row.Id])).ToList();
-    }
+    });
 
     private static RunDetails WithHistories(RunDetails run, IEnumerable<EpochRow> epochs)
     {
@@ -240,16 +205,12 @@ public sealed class RunStore
     }
 
     /// <summary>Every run, newest first, without epoch histories.</summary>
-    public List<RunDetails> List()
-    {
-        using var db = Open();
-        return db.Runs.AsNoTracking().OrderByDescending(r => r.Created).AsEnumerable().Select(ToDetails).ToList();
-    }
+    public List<RunDetails> List() =>
+        Use(db => db.Runs.AsNoTracking().OrderByDescending(r => r.Created).AsEnumerable().Select(ToDetails).ToList());
 
     /// <summary>Completed runs, newest first, whose teacher or scratch student (<paramref name="role"/>) a run with this key can reuse.</summary>
-    public List<string> FindSources(ModelRole role, string key)
+    public List<string> FindSources(ModelRole role, string key) => Use(db =>
     {
-        using var db = Open();
         var completed = db.Runs.Where(r => r.Status == RunStatus.Completed);
         var matching = role switch
         {
@@ -258,12 +219,12 @@ public sealed class RunStore
             _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Only the teacher and the scratch student can be reused."),
         };
         return matching.OrderByDescending(r => r.Finished).Select(r => r.Id).ToList();
-    }
+    });
 
     /// <summary>Stores a run's test predictions, replacing any it had.</summary>
     public void SavePredictions(string runId, IReadOnlyList<int> truth, Prediction[] teacher, Prediction[] scratch, Prediction[] distilled)
+        => Use(db =>
     {
-        using var db = Open();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         using var transaction = db.Database.BeginTransaction();
         db.Predictions.Where(p => p.RunId == runId).ExecuteDelete();
@@ -274,29 +235,25 @@ public sealed class RunStore
             Scratch = scratch[i].Label, ScratchConfidence = scratch[i].Confidence,
             Distilled = distilled[i].Label, DistilledConfidence = distilled[i].Confidence,
         }));
-        SaveChanges(db);
+        db.SaveChanges();
         transaction.Commit();
-    }
+    });
 
-    public List<StoredPrediction> LoadPredictions(string runId)
-    {
-        using var db = Open();
-        return db.Predictions.AsNoTracking().Where(p => p.RunId == runId).OrderBy(p => p.Index).AsEnumerable()
+    public List<StoredPrediction> LoadPredictions(string runId) => Use(db =>
+        db.Predictions.AsNoTracking().Where(p => p.RunId == runId).OrderBy(p => p.Index).AsEnumerable()
             .Select(p => new StoredPrediction(p.Index, p.Truth, new Prediction(p.Teacher, p.TeacherConfidence),
                 new Prediction(p.Scratch, p.ScratchConfidence), new Prediction(p.Distilled, p.DistilledConfidence)))
-            .ToList();
-    }
+            .ToList());
 
-    public bool Delete(string id)
+    public bool Delete(string id) => Use(db =>
     {
-        using var db = Open();
         using var transaction = db.Database.BeginTransaction();
         db.Epochs.Where(e => e.RunId == id).ExecuteDelete();
         db.Predictions.Where(p => p.RunId == id).ExecuteDelete();
         bool deleted = db.Runs.Where(r => r.Id == id).ExecuteDelete() > 0;
         transaction.Commit();
         return deleted;
-    }
+    });
 }
 
 /// <summary>One stored test image's truth and the three models' predictions.</summary>

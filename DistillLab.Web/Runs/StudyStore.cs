@@ -10,9 +10,9 @@ namespace DistillLab.Web.Runs;
 
 /// <summary>Studies in the run history database: the study (config, state, best) and each finished teacher, baseline
 /// and trial, stored as it finishes, so a restarted server goes on with the trials left.</summary>
-/// <remarks>Part of the run service's history (Web/Runs owns the database: RunServiceBoundaryTests). Busy or locked
-/// files surface as SqliteException, as RunStore's do: the training side writes through <see cref="Write"/>, in order
-/// with the runs' writes (RunJournal), which retries exactly those.</remarks>
+/// <remarks>Part of the run service's history (Web/Runs owns the database: RunServiceBoundaryTests). Errors surface as
+/// the provider's own, as RunStore's do: the training side writes through <see cref="Write"/>, in order with the runs'
+/// writes (RunJournal), which retries the transient ones.</remarks>
 public sealed class StudyStore(RunStore runs, RunJournal journal)
 {
     /// <summary>Writes now, or after the writes already waiting for a busy database (RunJournal.Write).</summary>
@@ -24,25 +24,23 @@ public sealed class StudyStore(RunStore runs, RunJournal journal)
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonDefaults.Options);
     private static T? FromJson<T>(string? value) => value is null ? default : JsonSerializer.Deserialize<T>(value, JsonDefaults.Options);
 
-    public void Insert(StudyDetails study)
+    public void Insert(StudyDetails study) => runs.Use(db =>
     {
-        using var db = runs.Open();
         db.Studies.Add(new StudyRow { Id = study.Id, Status = study.Status, Created = study.CreatedAt, Config = Json(study.Config) });
-        RunStore.SaveChanges(db);
-    }
+        db.SaveChanges();
+    });
 
     /// <summary>Writes the study's state (not its entries, which are added as they finish).</summary>
     public void Update(StudyDetails study)
     {
         string? best = study.Best is null ? null : Json(study.Best);
-        using var db = runs.Open();
-        db.Studies.Where(s => s.Id == study.Id).ExecuteUpdate(set => set
+        runs.Use(db => db.Studies.Where(s => s.Id == study.Id).ExecuteUpdate(set => set
             .SetProperty(s => s.Status, study.Status)
             .SetProperty(s => s.Started, study.StartedAt)
             .SetProperty(s => s.Finished, study.FinishedAt)
             .SetProperty(s => s.Error, study.Error)
             .SetProperty(s => s.Best, best)
-            .SetProperty(s => s.TotalSeconds, study.TotalSeconds));
+            .SetProperty(s => s.TotalSeconds, study.TotalSeconds)));
     }
 
     public void AddTeacher(string studyId, StudyTeacher teacher, string? modelKey) =>
@@ -52,9 +50,8 @@ public sealed class StudyStore(RunStore runs, RunJournal journal)
 
     public void AddTrial(string studyId, TrialResult trial) => Add(studyId, TrialKind, trial.Seed, SettingKey(trial.Key.Setting), Json(trial), null);
 
-    private void Add(string studyId, string kind, int seed, string setting, string entry, string? modelKey)
+    private void Add(string studyId, string kind, int seed, string setting, string entry, string? modelKey) => runs.Use(db =>
     {
-        using var db = runs.Open();
         using var transaction = db.Database.BeginTransaction();
         // Replaces an entry stored before (a write retried after its first attempt landed stays one entry).
         db.StudyEntries.Where(e => e.StudyId == studyId && e.Kind == kind && e.Seed == seed && e.Setting == setting).ExecuteDelete();
@@ -64,17 +61,16 @@ public sealed class StudyStore(RunStore runs, RunJournal journal)
             StudyId = studyId, Kind = kind, Seed = seed, Setting = setting, Ordinal = ordinal, Entry = entry, ModelKey = modelKey,
             Finished = DateTimeOffset.UtcNow,
         });
-        RunStore.SaveChanges(db);
+        db.SaveChanges();
         transaction.Commit();
-    }
+    });
 
     /// <summary>A trial's setting as the entries table keys it.</summary>
     internal static string SettingKey(StudySetting s) => string.Create(CultureInfo.InvariantCulture,
         $"{s.Alpha:R}|{s.Temperature:R}|{(s.ScaleByTemperatureSquared ? 1 : 0)}");
 
-    public StudyDetails? Load(string id)
+    public StudyDetails? Load(string id) => runs.Use(db =>
     {
-        using var db = runs.Open();
         if (db.Studies.AsNoTracking().SingleOrDefault(s => s.Id == id) is not { } row) return null;
         var entries = db.StudyEntries.AsNoTracking().Where(e => e.StudyId == id).OrderBy(e => e.Ordinal).ToList();
         List<T> Of<T>(string kind) => entries.Where(e => e.Kind == kind).Select(e => FromJson<T>(e.Entry)!).ToList();
@@ -84,38 +80,27 @@ public sealed class StudyStore(RunStore runs, RunJournal journal)
             Baseline = Of<BaselineResult>(BaselineKind).OrderBy(b => b.Seed).ToList(),
             Trials = Of<TrialResult>(TrialKind),
         };
-    }
+    });
 
     /// <summary>Every study, newest first, without their entries.</summary>
-    public List<StudyDetails> List()
-    {
-        using var db = runs.Open();
-        return db.Studies.AsNoTracking().OrderByDescending(s => s.Created).AsEnumerable().Select(ToDetails).ToList();
-    }
+    public List<StudyDetails> List() =>
+        runs.Use(db => db.Studies.AsNoTracking().OrderByDescending(s => s.Created).AsEnumerable().Select(ToDetails).ToList());
 
     /// <summary>Studies a stopped server left queued or running, oldest first: they go on where they were.</summary>
-    public List<string> Unfinished()
-    {
-        using var db = runs.Open();
-        return db.Studies.Where(s => s.Status == StudyStatus.Queued || s.Status == StudyStatus.Running)
-            .OrderBy(s => s.Created).Select(s => s.Id).ToList();
-    }
+    public List<string> Unfinished() => runs.Use(db => db.Studies.Where(s => s.Status == StudyStatus.Queued || s.Status == StudyStatus.Running)
+        .OrderBy(s => s.Created).Select(s => s.Id).ToList());
 
     /// <summary>Teachers studies trained whose files later runs and studies can reuse, newest first: (study id, seed).</summary>
-    public List<(string StudyId, int Seed)> FindTeachers(string modelKey)
-    {
-        using var db = runs.Open();
-        return db.StudyEntries.Where(e => e.Kind == TeacherKind && e.ModelKey == modelKey).OrderByDescending(e => e.Finished)
-            .Select(e => new { e.StudyId, e.Seed }).AsEnumerable().Select(e => (e.StudyId, e.Seed)).ToList();
-    }
+    public List<(string StudyId, int Seed)> FindTeachers(string modelKey) => runs.Use(db =>
+        db.StudyEntries.Where(e => e.Kind == TeacherKind && e.ModelKey == modelKey).OrderByDescending(e => e.Finished)
+            .Select(e => new { e.StudyId, e.Seed }).AsEnumerable().Select(e => (e.StudyId, e.Seed)).ToList());
 
     /// <summary>The teacher entry of a study's seed (its test accuracy, where it came from); null when none.</summary>
-    public StudyTeacher? Teacher(string studyId, int seed)
+    public StudyTeacher? Teacher(string studyId, int seed) => runs.Use(db =>
     {
-        using var db = runs.Open();
         var row = db.StudyEntries.AsNoTracking().SingleOrDefault(e => e.StudyId == studyId && e.Kind == TeacherKind && e.Seed == seed && e.Setting == "");
         return row is null ? null : FromJson<StudyTeacher>(row.Entry);
-    }
+    });
 
     private static StudyDetails ToDetails(StudyRow row) => new(row.Id, row.Status, FromJson<StudyConfig>(row.Config)!, row.Created)
     {

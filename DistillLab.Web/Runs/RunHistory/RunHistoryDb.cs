@@ -9,10 +9,16 @@ using DistillLab.Web.Studies;
 
 namespace DistillLab.Web.Runs.RunHistory;
 
-/// <summary>The run history's tables for EF Core. Only <see cref="RunStore"/> opens it; the schema changes through
-/// migrations (Migrations/, docs/decisions.md says how to add one).</summary>
-public sealed class RunHistoryDb(DbContextOptions<RunHistoryDb> options) : DbContext(options)
+/// <summary>The run history's tables for EF Core. Only <see cref="RunStore"/> opens it (through a HistoryDatabase); the
+/// schema changes through migrations (SQLite's in Migrations/, PostgreSQL's in PostgresMigrations/ for the derived
+/// <see cref="PostgresRunHistoryDb"/>; docs/decisions.md says how to add one).</summary>
+public class RunHistoryDb : DbContext
 {
+    public RunHistoryDb(DbContextOptions<RunHistoryDb> options) : base(options) { }
+
+    /// <summary>For a provider's own context type (its own migrations).</summary>
+    protected RunHistoryDb(DbContextOptions options) : base(options) { }
+
     public DbSet<RunRow> Runs => Set<RunRow>();
     public DbSet<EpochRow> Epochs => Set<EpochRow>();
     public DbSet<PredictionRow> Predictions => Set<PredictionRow>();

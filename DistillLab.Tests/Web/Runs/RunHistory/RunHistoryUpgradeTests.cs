@@ -22,7 +22,9 @@ public sealed class RunHistoryUpgradeTests : IDisposable
     /// <summary>Every migration of the run history, oldest first; the initial one is the adopted schema.</summary>
     private static List<string> AllMigrations()
     {
+        // SQLite's set only: PostgreSQL's (PostgresMigrations/) belong to PostgresRunHistoryDb.
         var ids = typeof(RunHistoryDb).Assembly.GetTypes()
+            .Where(t => System.Reflection.CustomAttributeExtensions.GetCustomAttribute<Microsoft.EntityFrameworkCore.Infrastructure.DbContextAttribute>(t)?.ContextType == typeof(RunHistoryDb))
             .Select(t => System.Reflection.CustomAttributeExtensions.GetCustomAttribute<Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute>(t)?.Id)
             .OfType<string>().Order().ToList();
         Assert.Equal(RunHistorySchema.InitialMigrationId, ids[0]);
