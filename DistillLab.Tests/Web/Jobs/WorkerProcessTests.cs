@@ -31,6 +31,9 @@ public sealed class WorkerProcessTests(PostgresServer server, ITestOutputHelper 
         await hub.StartAsync();
 
         string id = await Submit(http, SmallRun);
+        await Until(async () => (await http.GetFromJsonAsync<JsonElement[]>("/api/workers"))!.Any(w =>
+            w.GetProperty("name").GetString() == "worker-a" && w.GetProperty("state").GetString() == "training"
+            && w.GetProperty("runs").EnumerateArray().Any(r => r.GetString() == id)), TimeSpan.FromMinutes(1), "worker-a training the run in /api/workers");
         var run = await WaitFor(http, id, r => r.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(4));
 
         Assert.Equal("worker-a", run.GetProperty("worker").GetString());
@@ -42,6 +45,25 @@ public sealed class WorkerProcessTests(PostgresServer server, ITestOutputHelper 
             mine.Select(e => $"{e.Event.GetProperty("model").GetString()}:{e.Event.GetProperty("metrics").GetProperty("epoch").GetInt32()}"));
         foreach (var (e, received) in mine)
             output.WriteLine($"epoch event: worker -> dashboard hub client {(received - e.GetProperty("at").GetDateTimeOffset()).TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task ARunWhoseDataSourceTheWorkerLacksFailsNamingTheWorkerAndTheSource()
+    {
+        // The folder is under the dashboard's data roots, not the worker's.
+        string images = folder.Sub("dashboard-only/images");
+        var (http, _) = await StartDashboard(extraRoot: images);
+        StartWorker("worker-a");
+        await WaitForWorkers(http, "worker-a");
+
+        string id = await Submit(http, new { data = "folder:" + images, imageSize = 48, teacherEpochs = 1, studentEpochs = 1 });
+        JsonElement run = default;
+        await Until(async () => (run = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}")).GetProperty("status").GetString() == "failed",
+            TimeSpan.FromMinutes(1), $"run {id} to fail");
+
+        string error = run.GetProperty("error").GetString()!;
+        Assert.Contains("worker-a", error);
+        Assert.Contains("folder:" + images, error);
     }
 
     [Fact]
@@ -102,10 +124,11 @@ public sealed class WorkerProcessTests(PostgresServer server, ITestOutputHelper 
         ["Data:Directory"] = dataFolder, ["Data:Roots:0"] = dataFolder,
     };
 
-    private async Task<(HttpClient Http, string HubUrl)> StartDashboard()
+    private async Task<(HttpClient Http, string HubUrl)> StartDashboard(string? extraRoot = null)
     {
         int port = AppProcess.FreePort();
         var settings = Settings(folder.Sub("dashboard"));
+        if (extraRoot is not null) settings["Data:Roots:1"] = extraRoot;
         settings["Jobs:Workers"] = "0";
         processes.Add(new AppProcess("dashboard", ["--urls", $"http://127.0.0.1:{port}"], settings));
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
