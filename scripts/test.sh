@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: one-time machine set-up (libstdc++ fix where needed, Chromium for the
-# browser tests), then the whole test suite in Release. Exits non-zero on any failure.
+# browser tests, PostgreSQL's server programs for the scale-out tests), then the whole test suite in Release.
+# Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests

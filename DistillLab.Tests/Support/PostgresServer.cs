@@ -16,10 +16,14 @@ public sealed class PostgresServer : IDisposable
     private readonly string dataFolder;
     private readonly bool asPostgresUser = Environment.UserName == "root";
 
-    public PostgresServer()
+    public PostgresServer() : this("/usr/lib/postgresql", Environment.GetEnvironmentVariable("PATH")) { }
+
+    /// <param name="debianRoot">Where Debian puts each version's programs (&lt;root&gt;/&lt;version&gt;/bin).</param>
+    /// <param name="searchPath">Folders to look in after it, as PATH lists them.</param>
+    internal PostgresServer(string debianRoot, string? searchPath)
     {
-        bin = FindBinaries() ?? throw new InvalidOperationException(
-            "PostgreSQL's server programs (initdb, pg_ctl) were not found in /usr/lib/postgresql/<version>/bin or on PATH. " +
+        bin = FindBinaries(debianRoot, searchPath) ?? throw new InvalidOperationException(
+            $"PostgreSQL's server programs (initdb, pg_ctl) were not found in {debianRoot}/<version>/bin or on PATH. " +
             "Run `scripts/setup.sh --tests` once (it installs Debian's postgresql package), then run the tests again.");
         Folder = Directory.CreateTempSubdirectory("distilllab-pg-").FullName;
         dataFolder = Path.Combine(Folder, "data");
@@ -88,15 +92,15 @@ public sealed class PostgresServer : IDisposable
     }
 
     /// <summary>The newest /usr/lib/postgresql/&lt;version&gt;/bin (Debian, Ubuntu), else a PATH folder with initdb and pg_ctl.</summary>
-    private static string? FindBinaries()
+    private static string? FindBinaries(string debianRoot, string? searchPath)
     {
-        var debian = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
+        var debian = Directory.Exists(debianRoot)
+            ? Directory.GetDirectories(debianRoot)
                 .Select(d => (Version: int.TryParse(Path.GetFileName(d), out int v) ? v : -1, Bin: Path.Combine(d, "bin")))
                 .Where(d => File.Exists(Path.Combine(d.Bin, "initdb")) && File.Exists(Path.Combine(d.Bin, "pg_ctl")))
                 .OrderByDescending(d => d.Version).Select(d => d.Bin).FirstOrDefault()
             : null;
-        return debian ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+        return debian ?? (searchPath ?? "").Split(Path.PathSeparator)
             .FirstOrDefault(d => d.Length > 0 && File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
     }
 

@@ -48,6 +48,15 @@ public sealed class PostgresServerTests(PostgresServer server)
         Assert.Equal(1, Scalar(database, "SELECT 1"));
     }
 
+    [Fact]
+    public void MissingServerProgramsFailTheTestWithWhatToRunNeverASkip()
+    {
+        using var empty = new TempFolder();
+        var error = Assert.Throws<InvalidOperationException>(() => new PostgresServer(empty.Path, empty.Path));
+        Assert.Contains("initdb, pg_ctl", error.Message);
+        Assert.Contains("scripts/setup.sh --tests", error.Message);
+    }
+
     private static void Execute(string connectionString, string sql)
     {
         using var connection = new NpgsqlConnection(connectionString);

@@ -23,7 +23,7 @@ public sealed class ModelReuse(RunStore store, RunArtifacts artifacts, StudyTeac
 
     /// <summary>The run whose saved <paramref name="role"/> model a run with this config would use; null when none.</summary>
     public string? FindSource(ModelRole role, LabConfig config) =>
-        store.FindSources(role, Key(role, config)).FirstOrDefault(id => Reusable(artifacts.ModelPath(id, role)));
+        store.FindSources(role, Key(role, config)).FirstOrDefault(id => artifacts.HasModel(id, role) && Reusable(artifacts.ModelPath(id, role)));
 
     /// <summary>The file exists and records what its model was trained on. A model saved before checkpoints recorded it
     /// would be refused by the runner's check (SavedModelCheck), so a run trains its own instead of failing; a damaged

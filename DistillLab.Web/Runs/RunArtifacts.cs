@@ -16,7 +16,10 @@ namespace DistillLab.Web.Runs;
 /// <summary>Files of a finished run beside the database: data/runs/&lt;id&gt;/ holds the three trained models,
 /// the first test images (raw uint8 NCHW) and the three models' logits on the whole test split (test-logits.json),
 /// so the Predictions page works after a restart without reloading data.</summary>
-public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardOptions> dashboard, RunJournal journal)
+/// <remarks>With Jobs:Engine postgres the files are also uploaded to the database (<see cref="StoredFiles"/>) and fetched
+/// into the folder before anything here reads them, so any machine can use a run another one trained.</remarks>
+/// <param name="files">Where the files are kept besides the folder; none: the folder alone (tests).</param>
+public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardOptions> dashboard, RunJournal journal, StoredFiles? files = null)
 {
     private readonly Lock modelGate = new();
     private (string RunId, TeacherNet Teacher, StudentNet Scratch, StudentNet Distilled)? loaded;
@@ -25,6 +28,16 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
     public string ModelPath(string runId, ModelRole role) => Path.Combine(RunDirectory(runId), ModelRoles.Key(role) + ".pt");
     private string TestImagesPath(string runId) => Path.Combine(RunDirectory(runId), "test-images.u8");
     private string TestLogitsPath(string runId) => Path.Combine(RunDirectory(runId), StoredLogits.FileName);
+    private const string TestImagesFile = "test-images.u8";
+    private static string ModelFile(ModelRole role) => ModelRoles.Key(role) + ".pt";
+    private static IEnumerable<string> FileNames => ModelRoles.All.Select(ModelFile).Append(TestImagesFile).Append(StoredLogits.FileName);
+
+    /// <summary>True when the run's file is in its folder, fetched from the database first where files are kept there.</summary>
+    private bool Fetch(string runId, string name) =>
+        files?.Fetch(StoredFiles.RunOwner(runId), name) ?? File.Exists(Path.Combine(RunDirectory(runId), name));
+
+    /// <summary>True when the run's saved <paramref name="role"/> model is at <see cref="ModelPath"/> (fetched first where needed).</summary>
+    public bool HasModel(string runId, ModelRole role) => Fetch(runId, ModelFile(role));
 
     /// <summary>Saves the models and the stored test images, predicts those images with all three models,
     /// and measures each model's file size and single-image inference time.</summary>
@@ -48,6 +61,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
         var device = ParameterDevice(outcome.Teacher);
         var predictions = models.Select(m => Predictor.Predict(m.Model, stored, device)).ToArray();
         journal.Write(s => s.SavePredictions(runId, stored.Labels, predictions[0], predictions[1], predictions[2]));
+        files?.Upload(StoredFiles.RunOwner(runId), FileNames);
 
         ModelView Measure(ModelView view, int i) => view with
         {
@@ -88,7 +102,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
     {
         var path = TestImagesPath(runId);
         int bytes = 3 * imageSize * imageSize;
-        if (index < 0 || !File.Exists(path) || ((long)index + 1) * bytes > new FileInfo(path).Length) return null; // long before +1: int.MaxValue + 1 overflowed
+        if (index < 0 || !Fetch(runId, TestImagesFile) || ((long)index + 1) * bytes > new FileInfo(path).Length) return null; // long before +1: int.MaxValue + 1 overflowed
         using var file = File.OpenRead(path);
         file.Position = (long)index * bytes;
         var chw = new byte[bytes];
@@ -100,18 +114,18 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
     public int StoredImageCount(string runId, int imageSize)
     {
         var path = TestImagesPath(runId);
-        return File.Exists(path) ? (int)(new FileInfo(path).Length / (3L * imageSize * imageSize)) : 0;
+        return Fetch(runId, TestImagesFile) ? (int)(new FileInfo(path).Length / (3L * imageSize * imageSize)) : 0;
     }
 
     /// <summary>The run's test-split logits; null for a run stored before they were kept.</summary>
-    public TestLogits? TestLogits(string runId) => StoredLogits.Read(TestLogitsPath(runId));
+    public TestLogits? TestLogits(string runId) => Fetch(runId, StoredLogits.FileName) ? StoredLogits.Read(TestLogitsPath(runId)) : null;
 
     /// <summary>One saved model of a run as an ONNX or safetensors file (see docs/export.md); null when the run's folder
     /// holds no such model.</summary>
     public byte[]? Export(RunDetails run, ModelRole role, ExportFormat format)
     {
         var path = ModelPath(run.Id, role);
-        if (!File.Exists(path) || run.Data is not { } data) return null;
+        if (!HasModel(run.Id, role) || run.Data is not { } data) return null;
         var metadata = ExportMetadata.For(run.Config, data.Classes, role);
         try
         {
@@ -123,7 +137,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
         catch (FileNotFoundException) { return null; } // deleted with its run meanwhile
     }
 
-    public bool HasModels(string runId) => ModelRoles.All.All(r => File.Exists(ModelPath(runId, r)));
+    public bool HasModels(string runId) => ModelRoles.All.All(r => HasModel(runId, r));
 
     /// <summary>The three models' predictions for one uploaded picture. Models of the last asked run stay loaded.</summary>
     public (Prediction Teacher, Prediction Scratch, Prediction Distilled) PredictUpload(string runId, ImageSet image)
@@ -132,6 +146,8 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
         {
             if (loaded?.RunId != runId)
             {
+                foreach (var role in ModelRoles.All)
+                    if (files is not null) files.Require(StoredFiles.RunOwner(runId), ModelFile(role));
                 Unload();
                 loaded = (runId, ModelCheckpoint.LoadTeacher(ModelPath(runId, ModelRole.Teacher)),
                     ModelCheckpoint.LoadStudent(ModelPath(runId, ModelRole.StudentScratch)),
@@ -154,6 +170,7 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
     public void Delete(string runId)
     {
         lock (modelGate) if (loaded?.RunId == runId) Unload();
+        files?.Delete(StoredFiles.RunOwner(runId));
         var directory = RunDirectory(runId);
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
     }

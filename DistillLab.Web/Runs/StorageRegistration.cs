@@ -16,6 +16,7 @@ public static class StorageRegistration
             sp.GetRequiredService<IConfiguration>().GetConnectionString(JobsOptions.ConnectionStringName),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new RunStore(sp.GetRequiredService<HistoryDatabase>()));
+        services.AddSingleton<StoredFiles>();
         return services;
     }
 }

@@ -21,6 +21,7 @@ public sealed class StudyBestModels(StudyTeachers teachers)
         Directory.CreateDirectory(teachers.StudyDirectory(studyId));
         ModelCheckpoint.Save(best.Model, best.Model.Spec, CheckpointPath(studyId, best.Seed), null);
         AtomicFile.Write(MetadataPath(studyId, best.Seed), stream => JsonSerializer.Serialize(stream, best.Metadata, JsonDefaults.Options));
+        teachers.Upload(studyId, Path.GetFileName(CheckpointPath(studyId, best.Seed)), Path.GetFileName(MetadataPath(studyId, best.Seed)));
     }
 
     /// <summary>One kept student as ONNX or safetensors (docs/export.md); null when the study's folder does not hold it
@@ -29,6 +30,8 @@ public sealed class StudyBestModels(StudyTeachers teachers)
     {
         try
         {
+            if (!teachers.Fetch(studyId, Path.GetFileName(MetadataPath(studyId, seed))) || !teachers.Fetch(studyId, Path.GetFileName(CheckpointPath(studyId, seed))))
+                return null;
             using var metadataFile = File.OpenRead(MetadataPath(studyId, seed));
             var metadata = JsonSerializer.Deserialize<ExportMetadata>(metadataFile, JsonDefaults.Options)
                            ?? throw new InvalidDataException($"'{MetadataPath(studyId, seed)}' is empty.");

@@ -70,6 +70,7 @@ public sealed class StudyExecution(StudyRegistry registry, RunEventStream events
             {
                 live.Update(s => s with { Teachers = [.. s.Teachers.Where(t => t.Seed != teacher.Seed), teacher] });
                 // Only a teacher this study trained is kept for reuse; a reused one stays its origin's.
+                if (!teacher.Reused) teachers.Keep(id, teacher.Seed); // its file first: the entry says it can be reused
                 registry.Record(s => s.AddTeacher(id, teacher, teacher.Reused ? null : StudyTeachers.Key(config, teacher.Seed)));
                 events.Publish(new TeacherReadyEvent(id, teacher));
             },

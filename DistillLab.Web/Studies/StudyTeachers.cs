@@ -9,11 +9,26 @@ namespace DistillLab.Web.Studies;
 
 /// <summary>The teachers studies trained and kept (data/studies/&lt;id&gt;/teacher-seed&lt;N&gt;.ckpt, the file name Core's StudyRunner uses in its work folder), found by the same key
 /// as a run's teacher (<see cref="ModelKey"/>): later runs and studies reuse them instead of training again.</summary>
-public sealed class StudyTeachers(StudyStore store, IOptions<DataOptions> data)
+/// <remarks>With Jobs:Engine postgres a kept teacher is uploaded to the database (<see cref="StoredFiles"/>) and fetched
+/// into the folder where another machine wants it.</remarks>
+/// <param name="files">Where the files are kept besides the folder; none: the folder alone (tests).</param>
+public sealed class StudyTeachers(StudyStore store, IOptions<DataOptions> data, StoredFiles? files = null)
 {
+    private static string TeacherFile(int seed) => $"teacher-seed{seed}.ckpt";
+
+    /// <summary>True when the study's file is in its folder, fetched from the database first where files are kept there.</summary>
+    internal bool Fetch(string studyId, string name) =>
+        files?.Fetch(StoredFiles.StudyOwner(studyId), name) ?? File.Exists(Path.Combine(StudyDirectory(studyId), name));
+
+    /// <summary>Keeps files of the study's folder where every machine can get them (see <see cref="StoredFiles"/>).</summary>
+    internal void Upload(string studyId, params string[] names) => files?.Upload(StoredFiles.StudyOwner(studyId), names);
+
+    /// <summary>Keeps a teacher the study trained (its checkpoint, written by the runner before it said it was ready).</summary>
+    public void Keep(string studyId, int seed) => Upload(studyId, TeacherFile(seed));
+
     public string StudyDirectory(string studyId) => Path.Combine(data.Value.FullDirectory, "studies", studyId);
 
-    public string TeacherPath(string studyId, int seed) => Path.Combine(StudyDirectory(studyId), $"teacher-seed{seed}.ckpt");
+    public string TeacherPath(string studyId, int seed) => Path.Combine(StudyDirectory(studyId), TeacherFile(seed));
 
     /// <summary>How a study teacher is named where a run names the run it reused a model from.</summary>
     public static string SourceId(string studyId, int seed) => $"{studyId}/seed-{seed}";
@@ -36,7 +51,7 @@ public sealed class StudyTeachers(StudyStore store, IOptions<DataOptions> data)
         foreach (var (studyId, seed) in store.FindTeachers(key))
         {
             var path = TeacherPath(studyId, seed);
-            if (!File.Exists(path)) continue;
+            if (!Fetch(studyId, TeacherFile(seed))) continue;
             var source = SourceId(studyId, seed);
             return new ReusableModel(ModelRole.Teacher, source, source, path, store.Teacher(studyId, seed)?.History ?? []);
         }

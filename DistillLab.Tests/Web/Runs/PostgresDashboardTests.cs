@@ -6,8 +6,9 @@ using Npgsql;
 
 namespace DistillLab.Tests.Web.Runs;
 
-/// <summary>The dashboard with Jobs:Engine postgres keeps its history in PostgreSQL: a run's rows land there, none in
-/// the data folder, and another dashboard on the same database sees them.</summary>
+/// <summary>The dashboard with Jobs:Engine postgres keeps its history and its runs' files in PostgreSQL: a run's rows
+/// land there, none in the data folder, and another dashboard on the same database, with a data folder of its own,
+/// shows the run, its test images and its models.</summary>
 [Collection(PostgresCollection.Name), Trait("Category", "Postgres")]
 public sealed class PostgresDashboardTests(PostgresServer server)
 {
@@ -38,5 +39,11 @@ public sealed class PostgresDashboardTests(PostgresServer server)
         var stored = (await other.GetFromJsonAsync<RunDetails>($"/api/runs/{id}", DashboardHost.Json))!;
         Assert.Equal(RunStatus.Completed, stored.Status);
         Assert.NotEmpty(stored.Teacher.History);
+        Assert.False(Directory.Exists(Path.Combine(second.DataDirectory, "runs", id)));
+        var image = await other.GetAsync($"/api/runs/{id}/images/0.png");
+        Assert.Equal(System.Net.HttpStatusCode.OK, image.StatusCode);
+        var model = await other.GetAsync($"/api/runs/{id}/models/studentDistilled.onnx");
+        Assert.Equal(System.Net.HttpStatusCode.OK, model.StatusCode);
+        Assert.True(File.Exists(Path.Combine(second.DataDirectory, "runs", id, "studentDistilled.pt")), "fetched into its own data folder");
     }
 }

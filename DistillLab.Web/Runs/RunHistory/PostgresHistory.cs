@@ -50,7 +50,7 @@ public sealed class PostgresHistory : HistoryDatabase
             }
             catch (Exception e) when (HistoryErrors.IsTransient(e))
             {
-                NpgsqlConnection.ClearAllPools();
+                NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
                 logger.LogWarning("The run history at {Location} cannot be reached ({Reason}); trying again in {Seconds} s (attempt {Attempt})",
                     Location, HistoryErrors.Unwrap(e).Message, wait.TotalSeconds, attempt);
                 Thread.Sleep(wait);

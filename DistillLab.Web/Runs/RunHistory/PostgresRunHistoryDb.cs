@@ -8,6 +8,9 @@ namespace DistillLab.Web.Runs.RunHistory;
 /// this context's are in PostgresMigrations/, generated with dotnet-ef (docs/decisions.md).</summary>
 public sealed class PostgresRunHistoryDb(DbContextOptions<PostgresRunHistoryDb> options) : RunHistoryDb(options)
 {
+    /// <summary>Files of runs and studies (PostgreSQL only: embedded mode keeps them in the data folder alone).</summary>
+    public DbSet<BlobRow> Blobs => Set<BlobRow>();
+
     public static DbContextOptions<PostgresRunHistoryDb> Options(string connectionString) =>
         new DbContextOptionsBuilder<PostgresRunHistoryDb>().UseNpgsql(connectionString).Options;
 

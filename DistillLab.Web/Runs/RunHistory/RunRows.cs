@@ -61,3 +61,16 @@ public sealed class PredictionRow
     [Column("distilled")] public int Distilled { get; set; }
     [Column("distilled_conf")] public double DistilledConfidence { get; set; }
 }
+
+/// <summary>One file of a run's or a study's folder kept in the database (PostgreSQL only: Jobs:Engine postgres), so a
+/// machine without the folder can fetch it.</summary>
+[Table("blobs"), PrimaryKey(nameof(Owner), nameof(Name))]
+public sealed class BlobRow
+{
+    /// <summary>The folder it belongs to, relative to the data folder: "runs/&lt;id&gt;" or "studies/&lt;id&gt;".</summary>
+    [Column("owner")] public required string Owner { get; set; }
+    /// <summary>The file name inside that folder.</summary>
+    [Column("name")] public required string Name { get; set; }
+    [Column("bytes")] public required byte[] Bytes { get; set; }
+    [Column("created")] public DateTimeOffset Created { get; set; }
+}

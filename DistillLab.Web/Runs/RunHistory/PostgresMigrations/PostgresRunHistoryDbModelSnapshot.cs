@@ -22,6 +22,30 @@ namespace DistillLab.Web.Runs.RunHistory.PostgresMigrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("DistillLab.Web.Runs.RunHistory.BlobRow", b =>
+                {
+                    b.Property<string>("Owner")
+                        .HasColumnType("text")
+                        .HasColumnName("owner");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("bytes");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.HasKey("Owner", "Name");
+
+                    b.ToTable("blobs");
+                });
+
             modelBuilder.Entity("DistillLab.Web.Runs.RunHistory.EpochRow", b =>
                 {
                     b.Property<string>("RunId")
