@@ -118,6 +118,32 @@ public sealed class WorkerProcessTests(PostgresServer server, ITestOutputHelper 
         return query.ExecuteScalar() as string;
     }
 
+    /// <summary>docs/scale-out.md's figure: epoch end on a worker to the event in a dashboard's hub client.</summary>
+    [DistillLab.Tests.EndToEnd.MeasurementFact]
+    public async Task MeasureEpochToHubClientLatencyAcrossProcesses()
+    {
+        var (http, hubUrl) = await StartDashboard();
+        StartWorker("worker-a");
+        await WaitForWorkers(http, "worker-a");
+        var latencies = new List<double>();
+        await using var hub = new HubConnectionBuilder().WithUrl(hubUrl).Build();
+        hub.On<JsonElement>("EpochCompleted", e =>
+        {
+            double ms = (DateTimeOffset.UtcNow - e.GetProperty("at").GetDateTimeOffset()).TotalMilliseconds;
+            lock (latencies) latencies.Add(ms);
+        });
+        await hub.StartAsync();
+
+        string id = await Submit(http, new { data = "synthetic", imageSize = 48, limit = 100, teacherEpochs = 20, studentEpochs = 20, batchSize = 16 });
+        await WaitFor(http, id, r => r.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(5));
+
+        List<double> sorted;
+        lock (latencies) sorted = [.. latencies.Order()];
+        double At(double q) => sorted[(int)Math.Ceiling(q * sorted.Count) - 1];
+        output.WriteLine($"{sorted.Count} epoch events, worker -> dashboard hub client: p50 {At(0.5):F0} ms, p95 {At(0.95):F0} ms, max {sorted[^1]:F0} ms");
+        Assert.Equal(60, sorted.Count);
+    }
+
     private Dictionary<string, string> Settings(string dataFolder) => new()
     {
         ["Jobs:Engine"] = "postgres", ["ConnectionStrings:DistillLab"] = database, ["Torch:Threads"] = "1",
