@@ -47,8 +47,9 @@ public sealed class PostgresServer : IDisposable
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database,
-        // Short waits: a test against a stopped server should fail in seconds, not the default 15 s per attempt.
-        Timeout = 5,
+        // Generous: on a busy 2-core machine a new backend took over 5 s to answer once (the full suite beside other
+        // builds). A stopped server still fails at once: loopback refuses the connection, no timeout involved.
+        Timeout = 30,
     }.ToString();
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
