@@ -29,15 +29,24 @@ public sealed class PostgresServer : IDisposable
         dataFolder = Path.Combine(Folder, "data");
         // PostgreSQL refuses to run as root; the folder, its socket and its log must belong to the user it runs as.
         if (asPostgresUser) Run("chown", ["postgres:postgres", Folder], asPostgres: false);
-        Port = FreePort();
         Run(Path.Combine(bin, "initdb"), ["-D", dataFolder, "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--no-sync"]);
-        Start();
+        // Another process may take the free port before the server binds it: then try another.
+        for (int attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            try
+            {
+                Start();
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3) { }
+        }
     }
 
     /// <summary>The temporary folder: the cluster (data/), its socket and its log (server.log).</summary>
     public string Folder { get; }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public string LogPath => Path.Combine(Folder, "server.log");
 
