@@ -29,15 +29,24 @@ public sealed class PostgresServer : IDisposable
         dataFolder = Path.Combine(Folder, "data");
         // PostgreSQL refuses to run as root; the folder, its socket and its log must belong to the user it runs as.
         if (asPostgresUser) Run("chown", ["postgres:postgres", Folder], asPostgres: false);
-        Port = FreePort();
         Run(Path.Combine(bin, "initdb"), ["-D", dataFolder, "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--no-sync"]);
-        Start();
+        // Another process may take the free port before the server binds it: then try another.
+        for (int attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            try
+            {
+                Start();
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3) { }
+        }
     }
 
     /// <summary>The temporary folder: the cluster (data/), its socket and its log (server.log).</summary>
     public string Folder { get; }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public string LogPath => Path.Combine(Folder, "server.log");
 
@@ -47,8 +56,9 @@ public sealed class PostgresServer : IDisposable
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database,
-        // Short waits: a test against a stopped server should fail in seconds, not the default 15 s per attempt.
-        Timeout = 5,
+        // Generous: on a busy 2-core machine a new backend took over 5 s to answer once (the full suite beside other
+        // builds). A stopped server still fails at once: loopback refuses the connection, no timeout involved.
+        Timeout = 30,
     }.ToString();
 
     /// <summary>Creates an empty database and returns its connection string.</summary>

@@ -146,8 +146,8 @@ public sealed class RunArtifacts(IOptions<DataOptions> data, IOptions<DashboardO
         {
             if (loaded?.RunId != runId)
             {
-                foreach (var role in ModelRoles.All)
-                    if (files is not null) files.Require(StoredFiles.RunOwner(runId), ModelFile(role));
+                // A model missing from the folder and the database is said as such, not as a bare file-not-found.
+                if (files is not null) foreach (var role in ModelRoles.All) files.Require(StoredFiles.RunOwner(runId), ModelFile(role));
                 Unload();
                 loaded = (runId, ModelCheckpoint.LoadTeacher(ModelPath(runId, ModelRole.Teacher)),
                     ModelCheckpoint.LoadStudent(ModelPath(runId, ModelRole.StudentScratch)),

@@ -248,31 +248,6 @@ public sealed class RunStore
     /// <summary>True when files can be kept in this database too (PostgreSQL); SQLite's history leaves them in the data folder.</summary>
     public bool KeepsFiles => database is PostgresHistory;
 
-    /// <summary>Stores files of a run's or a study's folder (<paramref name="owner"/>: "runs/&lt;id&gt;"), replacing any of the same name.</summary>
-    public void SaveFiles(string owner, IReadOnlyList<(string Name, byte[] Bytes)> files) => Use(db =>
-    {
-        var blobs = Blobs(db);
-        using var transaction = db.Database.BeginTransaction();
-        var names = files.Select(f => f.Name).ToList();
-        blobs.Where(b => b.Owner == owner && names.Contains(b.Name)).ExecuteDelete();
-        var now = DateTimeOffset.UtcNow;
-        blobs.AddRange(files.Select(f => new BlobRow { Owner = owner, Name = f.Name, Bytes = f.Bytes, Created = now }));
-        db.SaveChanges();
-        transaction.Commit();
-    });
-
-    /// <summary>A stored file's bytes; null when the database has none by that name.</summary>
-    public byte[]? LoadFile(string owner, string name) =>
-        Use(db => Blobs(db).Where(b => b.Owner == owner && b.Name == name).Select(b => b.Bytes).SingleOrDefault());
-
-    /// <summary>The names of an owner's stored files, in order.</summary>
-    public List<string> FileNames(string owner) => Use(db => Blobs(db).Where(b => b.Owner == owner).OrderBy(b => b.Name).Select(b => b.Name).ToList());
-
-    public int DeleteFiles(string owner) => Use(db => Blobs(db).Where(b => b.Owner == owner).ExecuteDelete());
-
-    private DbSet<BlobRow> Blobs(RunHistoryDb db) => db is PostgresRunHistoryDb postgres ? postgres.Blobs
-        : throw new InvalidOperationException($"The run history at {DatabasePath} keeps no files: they stay in the data folder (Jobs:Engine embedded).");
-
     public bool Delete(string id) => Use(db =>
     {
         using var transaction = db.Database.BeginTransaction();

@@ -1,5 +1,7 @@
 using DistillLab.Core;
+using DistillLab.Web.Runs.RunHistory;
 using DistillLab.Web.Settings;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace DistillLab.Web.Runs;
@@ -27,7 +29,7 @@ public sealed class StoredFiles(RunStore store, RunJournal journal, IOptions<Dat
         if (!InDatabase) return;
         var files = names.Select(name => (Name: name, Path: LocalPath(owner, name))).Where(f => File.Exists(f.Path))
             .Select(f => (f.Name, File.ReadAllBytes(f.Path))).ToList();
-        if (files.Count > 0) journal.Write(s => s.SaveFiles(owner, files));
+        if (files.Count > 0) journal.Write(_ => Save(owner, files));
     }
 
     /// <summary>True when the file is in the local folder, fetched from the database first where it is kept there;
@@ -36,7 +38,7 @@ public sealed class StoredFiles(RunStore store, RunJournal journal, IOptions<Dat
     {
         string path = LocalPath(owner, name);
         if (File.Exists(path)) return true;
-        if (!InDatabase || store.LoadFile(owner, name) is not { } bytes) return false;
+        if (!InDatabase || Load(owner, name) is not { } bytes) return false;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // Whole or not at all: a reader beside us, or a crash, never sees half a model.
         AtomicFile.Write(path, stream => stream.Write(bytes));
@@ -51,8 +53,27 @@ public sealed class StoredFiles(RunStore store, RunJournal journal, IOptions<Dat
     /// <summary>Removes the owner's files from the database (the caller removes the local folder).</summary>
     public void Delete(string owner)
     {
-        if (InDatabase) store.DeleteFiles(owner);
+        if (InDatabase) store.Use(db => Blobs(db).Where(b => b.Owner == owner).ExecuteDelete());
     }
+
+    /// <summary>Stores files of the owner, replacing any of the same name (a retried write stays one row).</summary>
+    private void Save(string owner, IReadOnlyList<(string Name, byte[] Bytes)> files) => store.Use(db =>
+    {
+        var blobs = Blobs(db);
+        using var transaction = db.Database.BeginTransaction();
+        var names = files.Select(f => f.Name).ToList();
+        blobs.Where(b => b.Owner == owner && names.Contains(b.Name)).ExecuteDelete();
+        var now = DateTimeOffset.UtcNow;
+        blobs.AddRange(files.Select(f => new BlobRow { Owner = owner, Name = f.Name, Bytes = f.Bytes, Created = now }));
+        db.SaveChanges();
+        transaction.Commit();
+    });
+
+    private byte[]? Load(string owner, string name) =>
+        store.Use(db => Blobs(db).Where(b => b.Owner == owner && b.Name == name).Select(b => b.Bytes).SingleOrDefault());
+
+    private DbSet<BlobRow> Blobs(RunHistoryDb db) => db is PostgresRunHistoryDb postgres ? postgres.Blobs
+        : throw new InvalidOperationException($"The run history at {store.DatabasePath} keeps no files: they stay in the data folder (Jobs:Engine embedded).");
 }
 
 /// <summary>A file a run or study needs is gone: said with where it was looked for.</summary>

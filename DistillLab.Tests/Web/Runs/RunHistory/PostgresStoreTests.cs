@@ -98,6 +98,30 @@ public sealed class PostgresStoreTests(PostgresServer server) : HistoryStoreCont
     }
 
     [Fact]
+    public async Task AStartWhileTheServerIsDownWaitsForItAndSaysSo()
+    {
+        string connectionString = server.CreateDatabase("late");
+        var log = new ListLogger();
+        server.Stop();
+        Task<RunStore> starting;
+        try
+        {
+            starting = Task.Run(() => new RunStore(new PostgresHistory(connectionString, log)));
+            for (int i = 0; i < 100 && log.Lines.Count < 2; i++) await Task.Delay(100);
+            Assert.False(starting.IsCompleted, "the store waits for the server");
+        }
+        finally { server.Start(); }
+
+        var store = await starting.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Empty(store.List());
+        Assert.StartsWith($"Warning: The run history at PostgreSQL 127.0.0.1:{server.Port}/late_", log.Lines[0]);
+        Assert.Contains("cannot be reached", log.Lines[0]);
+        Assert.Contains("trying again in 1 s (attempt 1)", log.Lines[0]);
+        Assert.Contains("trying again in 2 s (attempt 2)", log.Lines[1]);
+        Assert.Contains(log.Lines, l => l.StartsWith("Information: Reached the run history"));
+    }
+
+    [Fact]
     public void AUserThePostgresServerRefusesIsNamedAtStartNotRetried()
     {
         string refused = new NpgsqlConnectionStringBuilder(server.CreateDatabase("refused")) { Username = "nobody" }.ToString();
