@@ -49,11 +49,9 @@ public partial class StudyCurves
         HoverTemplate = name + "<br>epoch %{x}: %{y:.3f}<extra></extra>",
     };
 
-    private void OnPlotted()
-    {
-        plotReady = true;
-        plotted = drawn;
-    }
+    // The first plot drew whatever the data held when it was sent, and a newer snapshot may have come in while the
+    // browser drew it: leave `plotted` unset, so the render this callback causes re-plots once with the latest.
+    private void OnPlotted() => plotReady = true;
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {

@@ -54,11 +54,9 @@ public partial class StudyHeatmap
         });
     }
 
-    private void OnPlotted()
-    {
-        plotReady = true;
-        plottedTrials = drawnTrials;
-    }
+    // The first plot drew whatever the data held when it was sent, and a newer snapshot may have come in while the
+    // browser drew it: leave plottedTrials unset, so the render this callback causes re-plots once with the latest.
+    private void OnPlotted() => plotReady = true;
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
