@@ -8,8 +8,22 @@ namespace DistillLab.Core.Data.Synthetic;
 /// See docs/synthetic-data.md.</remarks>
 public static class SyntheticCatsDogs
 {
-    public const int DefaultCount = 5000;
+    /// <summary>The default pool: 4,000 training, 2,000 validation and 2,000 test pictures (<see cref="Shares"/>).</summary>
+    public const int DefaultCount = 8000;
     public static readonly IReadOnlyList<string> Classes = ["cat", "dog"];
+
+    /// <summary>50/25/25: large validation and test splits, so that a difference of a few points between two students
+    /// is larger than the splits' own sampling noise (docs/synthetic-data.md). Photos keep the lab's 80/10/10.</summary>
+    public static readonly PoolSplit Shares = new(50, 25);
+
+    /// <summary>Share of the training split's labels that are flipped to the other class; validation and test labels
+    /// are never touched. A teacher that generalises gives mostly right soft targets for those pictures, which the
+    /// student from scratch, fitting the hard labels, does not have: knowledge worth distilling.</summary>
+    public const double TrainingLabelNoise = 0.2;
+
+    /// <summary>The split rule stored with models trained on this set: it names the shares and the training-label noise,
+    /// so a model trained on another version of the set is recognised as foreign.</summary>
+    public static readonly string SplitRule = $"seeded shuffle, 50/25/25; {TrainingLabelNoise * 100:0} % of training labels flipped";
 
     /// <summary>Share of pictures with something in front of the face.</summary>
     private const double OcclusionRate = 0.4;
@@ -33,6 +47,27 @@ public static class SyntheticCatsDogs
             return canvas;
         }, _ => { });
         return new ImageSet(pixels, labels, channels, imageSize);
+    }
+
+    /// <summary>The set's split of <paramref name="pool"/> (<see cref="Shares"/>, shuffled with <paramref name="seed"/>), then
+    /// <see cref="TrainingLabelNoise"/> of the training labels flipped (<see cref="FlipTrainingLabels"/>).</summary>
+    public static (ImageSet Train, ImageSet Validation, ImageSet Test) Split(ImageSet pool, int seed)
+    {
+        var (train, validation, test) = Shares.Apply(pool, seed);
+        FlipTrainingLabels(train, TrainingLabelNoise, seed);
+        return (train, validation, test);
+    }
+
+    /// <summary>Flips exactly round(<paramref name="rate"/> × count) labels of <paramref name="train"/> (0 ↔ 1), at positions
+    /// drawn with a seed derived from <paramref name="seed"/>; returns those positions in ascending order.</summary>
+    internal static int[] FlipTrainingLabels(ImageSet train, double rate, int seed)
+    {
+        int flips = (int)Math.Round(train.Count * rate, MidpointRounding.AwayFromZero);
+        // A seed no picture uses (pictures take indices 0 .. count - 1 < int.MaxValue).
+        var chosen = PoolSplit.Shuffled(train.Count, ImageSeed(seed, int.MaxValue))[..flips];
+        Array.Sort(chosen);
+        foreach (int i in chosen) train.Labels[i] = 1 - train.Labels[i];
+        return chosen;
     }
 
     private static void Draw(Canvas canvas, Random rng, bool isDog, Span<byte> image)
