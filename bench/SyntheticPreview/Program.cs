@@ -8,6 +8,7 @@ using SixLabors.ImageSharp.PixelFormats;
 // Looks at the synthetic data set the way a person would: a labelled contact sheet, and how long generation takes.
 //   sheet OUT.png [size] [seed]   8 x 8 pictures, cat / dog written under each
 //   time [count] [size]           generation time on this machine
+//   teacher CKPT count seed lab|synthetic   what a trained teacher's soft targets hold on its training split
 string command = args.Length > 0 ? args[0] : "sheet";
 switch (command)
 {
@@ -30,8 +31,11 @@ switch (command)
         Console.WriteLine($"{set.Count} images at {size} px in {clock.Elapsed.TotalSeconds:F2} s on {Environment.ProcessorCount} cores");
         break;
     }
+    case "teacher" when args.Length == 5:
+        TeacherProbe.Report(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
+        break;
     default:
-        Console.Error.WriteLine("usage: sheet OUT.png [size] [seed] | time [count] [size]");
+        Console.Error.WriteLine("usage: sheet OUT.png [size] [seed] | time [count] [size] | teacher CKPT count seed lab|synthetic");
         return 2;
 }
 return 0;
