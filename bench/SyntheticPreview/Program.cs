@@ -9,6 +9,7 @@ using SixLabors.ImageSharp.PixelFormats;
 //   sheet OUT.png [size] [seed]   8 x 8 pictures, cat / dog written under each
 //   time [count] [size]           generation time on this machine
 //   teacher CKPT count seed lab|synthetic   what a trained teacher's soft targets hold on its training split
+//   agree STUDENT1 STUDENT2 count seed lab|synthetic   how often two students disagree on validation, and the SE that gives
 string command = args.Length > 0 ? args[0] : "sheet";
 switch (command)
 {
@@ -34,8 +35,11 @@ switch (command)
     case "teacher" when args.Length == 5:
         TeacherProbe.Report(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
         break;
+    case "agree" when args.Length == 6:
+        TeacherProbe.Disagreement(args[1], args[2], int.Parse(args[3]), int.Parse(args[4]), args[5]);
+        break;
     default:
-        Console.Error.WriteLine("usage: sheet OUT.png [size] [seed] | time [count] [size] | teacher CKPT count seed lab|synthetic");
+        Console.Error.WriteLine("usage: sheet OUT.png [size] [seed] | time [count] [size] | teacher CKPT count seed lab|synthetic | agree STUDENT1 STUDENT2 count seed lab|synthetic");
         return 2;
 }
 return 0;

@@ -33,4 +33,23 @@ static class TeacherProbe
             Console.WriteLine($"  mean soft target for the true class at T = {t}: {all.Average(i => TrueProbability(i, t)):F3}" +
                               (flipped.Count > 0 ? $" (flipped pictures {flipped.Average(i => TrueProbability(i, t)):F3})" : ""));
     }
+
+    /// <summary>How often two trained students disagree on the validation split, and the standard error that gives a
+    /// paired accuracy difference measured on it: sqrt((b + c) / n - ((b - c) / n)²) / sqrt(n), with b and c the images
+    /// only the first or only the second gets right.</summary>
+    public static void Disagreement(string first, string second, int count, int seed, string split)
+    {
+        using var a = ModelCheckpoint.LoadStudent(first);
+        using var b = ModelCheckpoint.LoadStudent(second);
+        var pool = SyntheticCatsDogs.Generate(count, a.Spec.ImageSize, seed);
+        var validation = (split == "lab" ? PoolSplit.Lab : SyntheticCatsDogs.Shares).Apply(pool, seed).Validation;
+        var pa = Predictor.Predict(a, validation);
+        var pb = Predictor.Predict(b, validation);
+        int n = validation.Count;
+        double onlyA = Enumerable.Range(0, n).Count(i => pa[i].Label == validation.Labels[i] && pb[i].Label != validation.Labels[i]) / (double)n;
+        double onlyB = Enumerable.Range(0, n).Count(i => pb[i].Label == validation.Labels[i] && pa[i].Label != validation.Labels[i]) / (double)n;
+        double se = Math.Sqrt((onlyA + onlyB - Math.Pow(onlyA - onlyB, 2)) / n);
+        Console.WriteLine($"{n} validation pictures: only the first right {onlyA:P1}, only the second right {onlyB:P1}; " +
+                          $"SE of the paired difference {se * 100:F2} points here, {se * Math.Sqrt(n / 2000.0) * 100:F2} at 2,000 pictures");
+    }
 }
