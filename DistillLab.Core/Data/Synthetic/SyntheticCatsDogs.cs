@@ -19,7 +19,7 @@ public static class SyntheticCatsDogs
     /// <summary>Share of the training split's labels that are flipped to the other class; validation and test labels
     /// are never touched. A teacher that generalises gives mostly right soft targets for those pictures, which the
     /// student from scratch, fitting the hard labels, does not have: knowledge worth distilling.</summary>
-    public const double TrainingLabelNoise = 0.2;
+    public const double TrainingLabelNoise = 0.1;
 
     /// <summary>The split rule stored with models trained on this set: it names the shares and the training-label noise,
     /// so a model trained on another version of the set is recognised as foreign.</summary>
