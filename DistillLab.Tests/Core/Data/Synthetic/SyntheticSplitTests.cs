@@ -72,9 +72,9 @@ public class SyntheticSplitTests
 
         var pool = SyntheticCatsDogs.Generate(400, Size, 42);
         var (train, _, _) = SyntheticCatsDogs.Shares.Apply(pool, 42);
-        var at42 = SyntheticCatsDogs.FlipTrainingLabels(train, 0.2, 42);
-        var at43 = SyntheticCatsDogs.FlipTrainingLabels(SyntheticCatsDogs.Shares.Apply(pool, 42).Train, 0.2, 43);
-        Assert.Equal(40, at42.Length);
+        var at42 = SyntheticCatsDogs.FlipTrainingLabels(train, SyntheticCatsDogs.TrainingLabelNoise, 42);
+        var at43 = SyntheticCatsDogs.FlipTrainingLabels(SyntheticCatsDogs.Shares.Apply(pool, 42).Train, SyntheticCatsDogs.TrainingLabelNoise, 43);
+        Assert.Equal(20, at42.Length);
         Assert.NotEqual(at42, at43);
         Assert.Equal(first.Train.Labels, train.Labels);
     }
