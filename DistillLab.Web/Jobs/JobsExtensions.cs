@@ -1,4 +1,5 @@
 using DistillLab.Web.Runs;
+using DistillLab.Web.Runs.RunHistory;
 using Hangfire;
 using Hangfire.PostgreSql;
 
@@ -18,11 +19,17 @@ public static class JobsExtensions
         services.AddSingleton<WorkerStatus>();
         services.AddTransient<RunJob>();
         services.AddHostedService<RunEventBridge>();
-        services.AddHangfire(hangfire => hangfire
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(settings.RequireConnection), StorageOptions()));
+        services.AddHangfire(hangfire =>
+        {
+            // Hangfire's own tables, created here under the lock the run history's migrations take: processes started
+            // together on an empty database would otherwise race to create them.
+            SchemaLock.Hold(settings.RequireConnection(), connection => PostgreSqlObjectsInstaller.Install(connection, StorageOptions().SchemaName));
+            hangfire
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(settings.RequireConnection), StorageOptions());
+        });
         if (settings.Workers <= 0) return services;
         services.AddHangfireServer(server =>
         {
@@ -50,7 +57,7 @@ public static class JobsExtensions
     internal static PostgreSqlStorageOptions StorageOptions() => new()
     {
         SchemaName = "hangfire",
-        PrepareSchemaIfNecessary = true,
+        PrepareSchemaIfNecessary = false, // done under SchemaLock when the storage is first needed
         InvisibilityTimeout = TimeSpan.FromMinutes(1),
         UseSlidingInvisibilityTimeout = true,
         QueuePollInterval = TimeSpan.FromSeconds(1),
