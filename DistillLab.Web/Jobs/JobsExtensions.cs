@@ -21,9 +21,7 @@ public static class JobsExtensions
         services.AddHostedService<RunEventBridge>();
         services.AddHangfire(hangfire =>
         {
-            // Hangfire's own tables, created here under the lock the run history's migrations take: processes started
-            // together on an empty database would otherwise race to create them.
-            SchemaLock.Hold(settings.RequireConnection(), connection => PostgreSqlObjectsInstaller.Install(connection, StorageOptions().SchemaName));
+            PrepareHangfireSchema(settings.RequireConnection());
             hangfire
                 .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
@@ -50,6 +48,11 @@ public static class JobsExtensions
         services.AddHostedService<StoppingNotice>();
         return services;
     }
+
+    /// <summary>Creates or upgrades Hangfire's tables under the lock the run history's migrations take: processes
+    /// started together on an empty database would otherwise race to create them (Hangfire's own preparation is off).</summary>
+    internal static void PrepareHangfireSchema(string connectionString) =>
+        SchemaLock.Hold(connectionString, connection => PostgreSqlObjectsInstaller.Install(connection, StorageOptions().SchemaName));
 
     /// <summary>Where a killed worker's job becomes visible to other workers again: a job's fetch time is renewed every
     /// 12 s while it runs (sliding), so a job untouched for a minute belonged to a dead process; workers look for work
