@@ -85,13 +85,13 @@ public sealed class ClusterFaultTests(PostgresServer server, ITestOutputHelper o
         Assert.Contains("studentDistilled:1", received);
     }
 
-    // Straight from the epochs table: one row per model and epoch, in training order.
+    // Straight from the epochs table: one row per model and epoch, in training order, named as the hub names them.
     private List<string> StoredEpochs(string id)
     {
         string rows = cluster.Query<string>(
-            "SELECT string_agg(model || ':' || epoch, ',' ORDER BY CASE model WHEN 'teacher' THEN 0 WHEN 'studentScratch' THEN 1 ELSE 2 END, epoch) FROM epochs WHERE run_id = @id",
+            "SELECT string_agg(model || ':' || epoch, ',' ORDER BY CASE model WHEN 'Teacher' THEN 0 WHEN 'StudentScratch' THEN 1 ELSE 2 END, epoch) FROM epochs WHERE run_id = @id",
             ("id", id)) ?? "";
-        return [.. rows.Split(',', StringSplitOptions.RemoveEmptyEntries)];
+        return [.. rows.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => char.ToLowerInvariant(r[0]) + r[1..])];
     }
 
     public void Dispose() => cluster.Dispose();
