@@ -94,7 +94,7 @@ public sealed class ClusterFaultTests(PostgresServer server, ITestOutputHelper o
         var (http, _) = await cluster.StartDashboard();
         cluster.StartWorker("worker-a");
         await cluster.WaitForWorkers(http, "worker-a");
-        string id = await JobsCluster.Submit(http, new { data = "synthetic", imageSize = 48, limit = 600, teacherEpochs = 40, studentEpochs = 1 });
+        string id = await JobsCluster.Submit(http, new { data = "synthetic", imageSize = 48, limit = 600, teacherEpochs = 120, studentEpochs = 1 }); // still training when the server returns
         await cluster.WaitFor(http, id, r => JobsCluster.TeacherEpochs(r) >= 1, TimeSpan.FromMinutes(2));
         cluster.StartWorker("worker-b");
         await cluster.WaitForWorkers(http, "worker-a", "worker-b");
@@ -102,16 +102,18 @@ public sealed class ClusterFaultTests(PostgresServer server, ITestOutputHelper o
         server.Stop(immediate: true);
         await Task.Delay(TimeSpan.FromSeconds(75));
         server.Start();
-        var run = await cluster.WaitFor(http, id, r => r.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(6));
-        await Task.Delay(TimeSpan.FromSeconds(30)); // the other worker, if it trains too, may finish later
+        var run = await cluster.WaitFor(http, id, r => r.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(10));
+        // The other worker, if it trains the run too, finishes later.
+        await cluster.Until(async () => (await http.GetFromJsonAsync<JsonElement[]>("/api/workers"))!.All(w => w.GetProperty("state").GetString() == "idle"),
+            TimeSpan.FromMinutes(6), "every worker idle");
 
         run = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}");
         string starts = string.Join(", ", new[] { "worker-a", "worker-b" }.Select(w =>
             $"{w}: {cluster.AllOutput().Split('\n').Count(l => l.Contains($"Run {id} starts on worker {w}"))}"));
         long processing = cluster.Query<long>("SELECT COUNT(*) FROM hangfire.state s JOIN hangfire.job j ON j.id = s.jobid WHERE j.arguments::text LIKE @id AND s.name = 'Processing'", ("id", $"%{id}%"));
         output.WriteLine($"final: {run.GetProperty("status").GetString()} by {run.GetProperty("worker").GetString()}; starts {starts}; " +
-                         $"Processing states {processing}; job {cluster.JobState(id)}; epochs stored {StoredEpochs(id).Count} (expected 42)");
-        Assert.Equal([.. Enumerable.Range(1, 40).Select(e => $"teacher:{e}"), "studentScratch:1", "studentDistilled:1"], StoredEpochs(id));
+                         $"Processing states {processing}; job {cluster.JobState(id)}; epochs stored {StoredEpochs(id).Count} (expected 122)");
+        Assert.Equal([.. Enumerable.Range(1, 120).Select(e => $"teacher:{e}"), "studentScratch:1", "studentDistilled:1"], StoredEpochs(id));
         Assert.Equal(1L, cluster.Query<long>("SELECT COUNT(*) FROM runs WHERE id = @id", ("id", id)));
     }
 
