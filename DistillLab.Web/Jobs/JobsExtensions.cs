@@ -1,4 +1,5 @@
 using DistillLab.Web.Runs;
+using DistillLab.Web.Runs.RunHistory;
 using Hangfire;
 using Hangfire.PostgreSql;
 
@@ -18,11 +19,15 @@ public static class JobsExtensions
         services.AddSingleton<WorkerStatus>();
         services.AddTransient<RunJob>();
         services.AddHostedService<RunEventBridge>();
-        services.AddHangfire(hangfire => hangfire
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(settings.RequireConnection), StorageOptions()));
+        services.AddHangfire(hangfire =>
+        {
+            PrepareHangfireSchema(settings.RequireConnection());
+            hangfire
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(settings.RequireConnection), StorageOptions());
+        });
         if (settings.Workers <= 0) return services;
         services.AddHangfireServer(server =>
         {
@@ -44,13 +49,18 @@ public static class JobsExtensions
         return services;
     }
 
+    /// <summary>Creates or upgrades Hangfire's tables under the lock the run history's migrations take: processes
+    /// started together on an empty database would otherwise race to create them (Hangfire's own preparation is off).</summary>
+    internal static void PrepareHangfireSchema(string connectionString) =>
+        SchemaLock.Hold(connectionString, connection => PostgreSqlObjectsInstaller.Install(connection, StorageOptions().SchemaName));
+
     /// <summary>Where a killed worker's job becomes visible to other workers again: a job's fetch time is renewed every
     /// 12 s while it runs (sliding), so a job untouched for a minute belonged to a dead process; workers look for work
     /// every second (and at once on Hangfire's own new-job NOTIFY). A killed worker's run starts again within ~75 s.</summary>
     internal static PostgreSqlStorageOptions StorageOptions() => new()
     {
         SchemaName = "hangfire",
-        PrepareSchemaIfNecessary = true,
+        PrepareSchemaIfNecessary = false, // done under SchemaLock when the storage is first needed
         InvisibilityTimeout = TimeSpan.FromMinutes(1),
         UseSlidingInvisibilityTimeout = true,
         QueuePollInterval = TimeSpan.FromSeconds(1),

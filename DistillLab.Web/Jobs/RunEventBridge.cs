@@ -6,7 +6,8 @@ namespace DistillLab.Web.Jobs;
 
 /// <summary>Carries run events between processes under the postgres job engine: every event this process publishes is
 /// sent with NOTIFY on one channel, and every event another process sent is published here, so the pages and the hub
-/// of every dashboard see every worker's runs. Reconnects by itself, with backoff, when PostgreSQL goes away.</summary>
+/// of every dashboard see every worker's runs. Reconnects by itself, with backoff, when PostgreSQL goes away; events
+/// sent meanwhile wait in order (RunEventSender).</summary>
 public sealed class RunEventBridge(RunEventStream events, RunRegistry registry, RemoteRuns remote, JobsSettings settings,
     ILogger<RunEventBridge> logger) : BackgroundService
 {
@@ -14,8 +15,7 @@ public sealed class RunEventBridge(RunEventStream events, RunRegistry registry, 
     private readonly string origin = $"{settings.WorkerName}/{Guid.NewGuid():N}";
     // Events that came from elsewhere are published here too; they must not be sent back out.
     private readonly ConditionalWeakTable<RunEvent, object> received = [];
-    private readonly SemaphoreSlim sendGate = new(1, 1);
-    private NpgsqlConnection? sender;
+    private readonly RunEventSender sender = new(settings.RequireConnection(), Channel, logger);
     private IDisposable? subscription;
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ public sealed class RunEventBridge(RunEventStream events, RunRegistry registry, 
     {
         subscription?.Dispose();
         await base.StopAsync(cancellationToken);
-        if (sender is not null) await sender.DisposeAsync();
+        await sender.DisposeAsync();
     }
 
     private async Task Send(RunEvent e)
@@ -38,31 +38,23 @@ public sealed class RunEventBridge(RunEventStream events, RunRegistry registry, 
         var live = registry.LiveSnapshot(e.RunId);
         string payload = new RunEventWire(origin, e, live?.Stage, live?.Progress).ToJson();
         if (payload.Length > RunEventWire.MaxBytes) return;
-        await sendGate.WaitAsync();
-        try
-        {
-            if (sender is not { State: System.Data.ConnectionState.Open })
-            {
-                if (sender is not null) await sender.DisposeAsync();
-                sender = new NpgsqlConnection(settings.RequireConnection());
-                await sender.OpenAsync();
-            }
-            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", sender);
-            notify.Parameters.AddWithValue("channel", Channel);
-            notify.Parameters.AddWithValue("payload", payload);
-            await notify.ExecuteNonQueryAsync();
-        }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException)
-        {
-            // Lost for other processes; their pages re-read the run from the store on the next event that gets through.
-            logger.LogWarning("A run event could not be sent to other processes ({Reason})", ex.Message);
-            if (sender is not null) await sender.DisposeAsync();
-            sender = null;
-        }
-        finally { sendGate.Release(); }
+        await sender.Send(payload);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(Listen(stoppingToken), SendHeld(stoppingToken));
+
+    // Events held while PostgreSQL was away go out within a second of its return, even when no new event follows.
+    private async Task SendHeld(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await sender.SendHeld();
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task Listen(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromSeconds(1);
         bool failed = false;
@@ -85,6 +77,7 @@ public sealed class RunEventBridge(RunEventStream events, RunRegistry registry, 
                 logger.LogWarning("Live run events from other processes stopped: PostgreSQL cannot be reached ({Reason}); retrying in {Seconds} s",
                     ex.Message, delay.TotalSeconds);
                 failed = true;
+                NpgsqlConnection.ClearPool(new NpgsqlConnection(settings.RequireConnection()));
                 try { await Task.Delay(delay, stoppingToken); }
                 catch (OperationCanceledException) { return; }
                 delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));

@@ -22,7 +22,8 @@ public sealed class RunJob(RunRegistry registry, RunExecution execution, RunRequ
         var live = registry.Adopt(runId, settings.WorkerName);
         if (live is null)
         {
-            logger.LogInformation("Run {RunId} was cancelled or deleted before worker {Worker} took it", runId, settings.WorkerName);
+            // Also a job Hangfire handed out again after its first worker ended the run (an outage hid that worker's renewals).
+            logger.LogInformation("Run {RunId} had ended (completed, cancelled or deleted) before worker {Worker} took it: nothing to train", runId, settings.WorkerName);
             return;
         }
         logger.LogInformation("Run {RunId} starts on worker {Worker}", runId, settings.WorkerName);

@@ -34,7 +34,8 @@ public sealed class PostgresHistory : HistoryDatabase
 
     public override RunHistoryDb Open() => new PostgresRunHistoryDb(options);
 
-    /// <summary>Applies the migrations the database lacks, waiting (with backoff, logged) while the server cannot be reached.</summary>
+    /// <summary>Applies the migrations the database lacks, one process at a time (SchemaLock), waiting (with backoff,
+    /// logged) while the server cannot be reached.</summary>
     /// <exception cref="HistoryDatabaseException">The server answered but refused (wrong password, no such role, no permission).</exception>
     public override void Prepare()
     {
@@ -43,8 +44,11 @@ public sealed class PostgresHistory : HistoryDatabase
         {
             try
             {
-                using var db = Open();
-                RunHistorySchema.Upgrade(db);
+                SchemaLock.Hold(connectionString, _ =>
+                {
+                    using var db = Open();
+                    RunHistorySchema.Upgrade(db);
+                });
                 if (attempt > 1) logger.LogInformation("Reached the run history at {Location} after {Attempts} attempts", Location, attempt);
                 return;
             }
