@@ -34,11 +34,19 @@ public sealed class RunJob(RunRegistry registry, RunExecution execution, RunRequ
             return;
         }
         using var hardStop = new CancellationTokenSource();
-        // Withdrawn while the process goes on: the user cancelled. While it stops: the stop time is over, stop now.
+        bool abandoned = false;
+        // Deleted while the process goes on: the user cancelled. While it stops: the stop time is over, stop now.
+        // Otherwise Hangfire took the job from this worker (requeued after its renewals stopped reaching the database):
+        // stop without a word, the attempt that has the job now owns the run.
         using var watch = cancellationToken.Register(() =>
         {
             if (lifetime.ApplicationStopping.IsCancellationRequested) hardStop.Cancel();
-            else live.Cancellation.Cancel();
+            else if (Deleted(context)) live.Cancellation.Cancel();
+            else
+            {
+                abandoned = true;
+                hardStop.Cancel();
+            }
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(hardStop.Token, live.Cancellation.Token);
         var end = execution.Run(live, stop.Token, afterEpoch: () =>
@@ -47,11 +55,33 @@ public sealed class RunJob(RunRegistry registry, RunExecution execution, RunRequ
                 throw new OperationCanceledException($"Worker {settings.WorkerName} stops after this epoch.");
         });
         if (end != RunEnd.Stopped) return;
+        if (abandoned)
+        {
+            logger.LogWarning("Run {RunId}: worker {Worker} lost its job to another attempt and stops training it", runId, settings.WorkerName);
+            registry.Release(live);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
         HandBack(live);
         // Past the stop time Hangfire itself requeues a job that ends this way; before it, the job is queued again here.
         cancellationToken.ThrowIfCancellationRequested();
         client.ChangeState(context.BackgroundJob.Id,
             new EnqueuedState { Reason = $"Handed back by worker {settings.WorkerName}, which stops." }, ProcessingState.StateName);
+    }
+
+    // The user's cancel deletes the job (HangfireRunJobs.Cancel); a job that could not be read counts as deleted, as before.
+    private bool Deleted(PerformContext context)
+    {
+        try
+        {
+            using var connection = context.Storage.GetConnection();
+            var state = connection.GetStateData(context.BackgroundJob.Id)?.Name;
+            return state is null || state == DeletedState.StateName;
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            logger.LogWarning("Job {JobId}: its state could not be read ({Reason}); treated as cancelled", context.BackgroundJob.Id, e.Message);
+            return true;
+        }
     }
 
     private void HandBack(LiveRun live)

@@ -131,7 +131,11 @@ public sealed class RunRegistry(RunStore store, RunJournal journal, RunArtifacts
     /// <summary>Stores the run's end state and then lets it go from memory; while the database is busy the run stays
     /// here, so every page and API answer shows its true state until the write lands.</summary>
     internal void Finish(LiveRun live) =>
-        journal.Write(s => s.Update(live.Snapshot(null)), () => active.TryRemove(live.Id, out _), stopOnFailure: false);
+        journal.Write(s => s.Update(live.Snapshot(null)), () => Release(live), stopOnFailure: false);
+
+    /// <summary>Lets go of this attempt's live state without storing anything: its job went to another attempt, which
+    /// owns the run's stored state from now on. Only this attempt's entry goes, never a newer one for the same run.</summary>
+    internal void Release(LiveRun live) => active.TryRemove(new KeyValuePair<string, LiveRun>(live.Id, live));
 
     // The training side's writes go through the journal, in order (see RunJournal).
 

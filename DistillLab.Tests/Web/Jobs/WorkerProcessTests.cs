@@ -105,6 +105,30 @@ public sealed class WorkerProcessTests(PostgresServer server, ITestOutputHelper 
         Assert.Equal("Succeeded", cluster.JobState(id));
     }
 
+    /// <summary>Hangfire takes a job from its worker without deleting it (as after a database outage hid the worker's
+    /// renewals): that is not the user's cancel. The worker stops training without marking the run cancelled, and the
+    /// job, queued again, trains the run to its end.</summary>
+    [Fact]
+    public async Task AJobTakenFromItsWorkerWithoutACancelIsNotACancelAndTheRunStillCompletes()
+    {
+        var (http, _) = await cluster.StartDashboard();
+        var worker = cluster.StartWorker("worker-a");
+        await cluster.WaitForWorkers(http, "worker-a");
+        string id = await JobsCluster.Submit(http, new { data = "synthetic", imageSize = 48, limit = 600, teacherEpochs = 8, studentEpochs = 1 });
+        await cluster.WaitFor(http, id, r => r.TryGetProperty("teacher", out var t) && t.GetProperty("history").GetArrayLength() >= 1, TimeSpan.FromMinutes(2));
+
+        long jobId = cluster.Query<long>("SELECT id FROM hangfire.job WHERE arguments::text LIKE @id", ("id", $"%{id}%"));
+        var options = DistillLab.Web.Jobs.JobsExtensions.StorageOptions();
+        var storage = new Hangfire.PostgreSql.PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(cluster.Database, options), options);
+        Assert.True(new Hangfire.BackgroundJobClient(storage).ChangeState(jobId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new Hangfire.States.EnqueuedState { Reason = "test: taken from its worker" }, Hangfire.States.ProcessingState.StateName));
+
+        var run = await cluster.WaitFor(http, id, r => r.GetProperty("status").GetString() is "completed" or "cancelled" or "failed", TimeSpan.FromMinutes(4));
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        Assert.Contains("lost its job to another attempt", worker.Output);
+        Assert.Equal("Succeeded", cluster.JobState(id));
+    }
+
     /// <summary>docs/scale-out.md's figure: epoch end on a worker to the event in a dashboard's hub client.</summary>
     [DistillLab.Tests.EndToEnd.MeasurementFact]
     public async Task MeasureEpochToHubClientLatencyAcrossProcesses()
