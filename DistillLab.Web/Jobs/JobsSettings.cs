@@ -12,11 +12,9 @@ public sealed record JobsSettings(bool Postgres, int Workers, string WorkerName,
     /// section when the host starts.</summary>
     public static JobsSettings From(IConfiguration configuration)
     {
-        var section = configuration.GetSection(JobsOptions.Section);
-        var jobs = section.Get<JobsOptions>() ?? new JobsOptions();
-        var stop = TimeSpan.FromSeconds(Math.Max(0, section.GetValue<int?>("StopSeconds") ?? 120));
+        var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         return new JobsSettings(jobs.IsPostgres, jobs.Workers, jobs.EffectiveWorkerName,
-            configuration.GetConnectionString(JobsOptions.ConnectionStringName), stop);
+            configuration.GetConnectionString(JobsOptions.ConnectionStringName), TimeSpan.FromSeconds(jobs.StopSeconds));
     }
 
     /// <summary>The connection string, or why the postgres engine cannot start without one.</summary>

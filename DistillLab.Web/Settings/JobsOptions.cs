@@ -23,7 +23,10 @@ public sealed class JobsOptions
     /// <summary>This process's name among the workers; empty: host name and process id.</summary>
     public string WorkerName { get; set; } = "";
 
-    public const int MaxWorkers = 64, MaxWorkerNameLength = 100;
+    /// <summary>How long a stopping worker waits for its runs' epochs to end before they are stopped mid-epoch.</summary>
+    public int StopSeconds { get; set; } = 120;
+
+    public const int MaxWorkers = 64, MaxWorkerNameLength = 100, MaxStopSeconds = 3600;
 
     public bool IsPostgres => string.Equals(Engine, Postgres, StringComparison.OrdinalIgnoreCase);
 
@@ -44,6 +47,8 @@ public sealed class JobsOptions
             problems.Add($"Jobs:Workers must be a whole number from 0 (train nothing: UI only) to {MaxWorkers} (jobs this process trains at once); got {Workers}.");
         if (WorkerName.Length > MaxWorkerNameLength || WorkerName.Any(char.IsControl))
             problems.Add($"Jobs:WorkerName must be at most {MaxWorkerNameLength} characters without control characters (empty: host name and process id).");
+        if (StopSeconds is < 0 or > MaxStopSeconds)
+            problems.Add($"Jobs:StopSeconds must be a whole number of seconds from 0 to {MaxStopSeconds} (how long a stopping worker waits for its runs' epochs to end); got {StopSeconds}.");
         if (IsPostgres) problems.AddRange(ConnectionStringProblems(connectionString));
         return problems;
     }

@@ -13,6 +13,7 @@ public sealed class JobsOptionsTests
         Assert.Empty(defaults.Problems(connectionString: null));
         Assert.False(defaults.IsPostgres);
         Assert.Equal(1, defaults.Workers);
+        Assert.Equal(120, defaults.StopSeconds);
         Assert.Equal($"{Environment.MachineName}:{Environment.ProcessId}", defaults.EffectiveWorkerName);
         Assert.Equal("gpu-box-1", new JobsOptions { WorkerName = " gpu-box-1 " }.EffectiveWorkerName);
     }
@@ -21,6 +22,8 @@ public sealed class JobsOptionsTests
     [InlineData("Engine", "redis", "Jobs:Engine must be \"embedded\"", "got \"redis\"")]
     [InlineData("Workers", "-1", "Jobs:Workers must be a whole number from 0 (train nothing: UI only) to 64", "got -1")]
     [InlineData("Workers", "65", "Jobs:Workers must be", "got 65")]
+    [InlineData("StopSeconds", "-5", "Jobs:StopSeconds must be a whole number of seconds from 0 to 3600", "got -5")]
+    [InlineData("StopSeconds", "3601", "Jobs:StopSeconds must be", "got 3601")]
     [InlineData("WorkerName", "a\nb", "Jobs:WorkerName must be at most 100 characters without control characters", "")]
     public void ABadValueIsRefusedNamingTheSettingAndWhatIsAllowed(string setting, string value, string expected, string got)
     {
