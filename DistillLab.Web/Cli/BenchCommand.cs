@@ -96,8 +96,8 @@ public static class BenchCommand
         stdout.WriteLine($"DistillLab (TorchSharp) on {first.Device}, {first.Threads} threads, {first.ImageSize} px, batch {first.BatchSize}, {Environment.ProcessorCount} cores; median of {rounds} rounds");
         stdout.WriteLine("| model | bare train steps (img/s) | epoch through pipeline (img/s) | epoch time over bare steps |");
         stdout.WriteLine("| --- | --- | --- | --- |");
-        stdout.WriteLine($"| teacher | {teacherCompute:F0} | {teacherEpoch:F0} | {teacherCompute / teacherEpoch - 1:+0.0%;-0.0%} |");
-        stdout.WriteLine($"| student | {studentCompute:F0} | {studentEpoch:F0} | {studentCompute / studentEpoch - 1:+0.0%;-0.0%} |");
+        stdout.WriteLine($"| teacher | {teacherCompute:F0} | {teacherEpoch:F0} | {teacherCompute / teacherEpoch - 1:+0.0%;-0.0%;0.0%} |");
+        stdout.WriteLine($"| student | {studentCompute:F0} | {studentEpoch:F0} | {studentCompute / studentEpoch - 1:+0.0%;-0.0%;0.0%} |");
         double distilled = Median(ours, x => x.DistilledEpochImagesPerSecond), uncached = Median(ours, x => x.DistilledUncachedEpochImagesPerSecond);
         stdout.WriteLine("| student epoch | img/s | time over a scratch epoch |");
         stdout.WriteLine("| --- | --- | --- |");

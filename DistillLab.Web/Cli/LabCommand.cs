@@ -154,7 +154,7 @@ public static class LabCommand
         foreach (var (role, m) in new[] { (ModelRole.Teacher, r.Teacher), (ModelRole.StudentScratch, r.StudentScratch), (ModelRole.StudentDistilled, r.StudentDistilled) })
             progress.Line($"{ConsoleProgress.Name(role),-20} {m.Parameters,12:N0} {m.TestAccuracy,14:P2} {m.TestLoss,10:F4}");
         double gain = r.StudentDistilled.TestAccuracy - r.StudentScratch.TestAccuracy;
-        progress.Line($"distilled - scratch: {gain * 100:+0.00;-0.00} points; total {Format(TimeSpan.FromSeconds(r.TotalSeconds))}");
+        progress.Line($"distilled - scratch: {gain * 100:+0.00;-0.00;0.00} points; total {Format(TimeSpan.FromSeconds(r.TotalSeconds))}");
         foreach (var f in r.ForeignModels ?? [])
             progress.Line($"warning: the {ConsoleProgress.Name(f.Model)} was not trained on this run's training split (used with --allow-foreign-teacher): " +
                           $"{string.Join("; ", f.Differences)}; {f.Consequence}");

@@ -152,7 +152,7 @@ public static class StudyCommand
                 progress.Line($"trial {t.Number}/{t.Total}: {t.Trial}");
                 break;
             case TrialCompleted c:
-                progress.Line($"  done: val accuracy {c.Trial.ValAccuracy:P2} ({Delta(c.Trial):+0.0;-0.0} points vs scratch)");
+                progress.Line($"  done: val accuracy {c.Trial.ValAccuracy:P2} ({Delta(c.Trial):+0.0;-0.0;0.0} points vs scratch)");
                 break;
             case TrialPruned p:
                 progress.Line($"  pruned after epoch {p.Trial.Epochs}: val accuracy {p.Trial.ValAccuracy:P2}");
