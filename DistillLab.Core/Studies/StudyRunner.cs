@@ -28,13 +28,21 @@ public sealed class StudyRunner(LabEnvironment environment)
     {
         var errors = config.Validate();
         if (errors.Count > 0) throw new InvalidStudyConfigException(errors);
-        var device = TorchRuntime.ResolveDevice(config.Base.Device);
-        int imageSize = config.Base.ImageSize ?? TorchRuntime.DefaultImageSize(device);
         var clock = Stopwatch.StartNew();
+        var (data, device) = LoadData(config, environment, onEvent, cancellationToken);
+        return Run(config, data, device, inputs, onEvent, cancellationToken, clock);
+    }
+
+    /// <summary>The study's data (its base seed's split) and the device it trains on: what every part of it reads.</summary>
+    public static (LabData Data, Device Device) LoadData(StudyConfig config, LabEnvironment environment, Action<LabEvent> onEvent,
+        CancellationToken cancellationToken)
+    {
+        var device = TorchRuntime.ResolveDevice(config.Base.Device);
         var b = config.Base;
+        int imageSize = b.ImageSize ?? TorchRuntime.DefaultImageSize(device);
         var data = DataLoader.Load(new DataRequest(b.Data, imageSize, b.Limit, b.Seed, environment, ResizeMethods.Parse(b.Resize), b.UsesTfdsSplit()),
             onEvent, cancellationToken);
-        return Run(config, data, device, inputs, onEvent, cancellationToken, clock);
+        return (data, device);
     }
 
     /// <summary>Runs the study on data already in memory (tests).</summary>

@@ -86,6 +86,28 @@ public sealed class JobsCluster(PostgresServer server, ITestOutputHelper output)
         return run;
     }
 
+    public static async Task<string> SubmitStudy(HttpClient http, object body)
+    {
+        var response = await http.PostAsJsonAsync("/api/studies", body);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Polls GET /api/studies/{id} until it completed; a failed or cancelled study fails the test at once.</summary>
+    public async Task<JsonElement> WaitForStudy(HttpClient http, string id, TimeSpan timeout)
+    {
+        JsonElement study = default;
+        await Until(async () =>
+        {
+            study = await http.GetFromJsonAsync<JsonElement>($"/api/studies/{id}");
+            string status = study.GetProperty("status").GetString()!;
+            Assert.True(status is "queued" or "running" or "completed", $"study {id} is {status}: {study}\n{AllOutput()}");
+            return status == "completed";
+        }, timeout, $"study {id} to complete");
+        return study;
+    }
+
     public static int TeacherEpochs(JsonElement run) =>
         run.TryGetProperty("teacher", out var t) ? t.GetProperty("history").GetArrayLength() : 0;
 

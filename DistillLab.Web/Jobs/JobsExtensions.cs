@@ -1,5 +1,6 @@
 using DistillLab.Web.Runs;
 using DistillLab.Web.Runs.RunHistory;
+using DistillLab.Web.Studies;
 using Hangfire;
 using Hangfire.PostgreSql;
 
@@ -18,6 +19,10 @@ public static class JobsExtensions
         services.AddSingleton<IRunJobs, HangfireRunJobs>();
         services.AddSingleton<WorkerStatus>();
         services.AddTransient<RunJob>();
+        services.AddSingleton<HangfireStudyJobs>();
+        services.AddSingleton<IStudyJobs>(sp => sp.GetRequiredService<HangfireStudyJobs>());
+        services.AddSingleton<StudyPartExecution>();
+        services.AddTransient<StudyJob>();
         services.AddHostedService<RunEventBridge>();
         services.AddHangfire(hangfire =>
         {

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DistillLab.Tests.Support;
+using Microsoft.AspNetCore.SignalR.Client;
+using Xunit.Abstractions;
+
+namespace DistillLab.Tests.Web.Jobs;
+
+/// <summary>Studies on the postgres job engine as separate processes (<see cref="JobsCluster"/>): a dashboard that
+/// trains nothing and two workers; per seed a teacher job, then its baseline and trial jobs, then one confirm job.</summary>
+[Collection(PostgresCollection.Name), Trait("Category", "Postgres")]
+public sealed partial class StudyJobsTests(PostgresServer server, ITestOutputHelper output) : IDisposable
+{
+    private readonly JobsCluster cluster = new(server, output);
+
+    /// <summary>Built-in set, 48 px, a few hundred images, 2 seeds × 2 α × 2 T = 8 trials.</summary>
+    private static object SmallStudy(int studentEpochs = 2, int seeds = 2, int teacherEpochs = 1, int limit = 300) => new
+    {
+        data = "synthetic", imageSize = 48, limit, teacherEpochs, studentEpochs, batchSize = 16,
+        alpha = new[] { 0.1, 0.5 }, temperature = new[] { 2.0, 5.0 }, seeds,
+    };
+
+    [Fact]
+    public async Task AStudyRunsAsJobsAcrossTwoWorkersAndEachTrialIsStoredOnceWithItsWorker()
+    {
+        var (http, hubUrl) = await cluster.StartDashboard();
+        cluster.StartWorker("worker-a");
+        cluster.StartWorker("worker-b");
+        await cluster.WaitForWorkers(http, "worker-a", "worker-b");
+        var completed = new List<JsonElement>();
+        await using var hub = new HubConnectionBuilder().WithUrl(hubUrl).Build();
+        hub.On<JsonElement>("TrialCompleted", e => { lock (completed) completed.Add(e); });
+        await hub.StartAsync();
+
+        string id = await JobsCluster.SubmitStudy(http, SmallStudy());
+        var study = await cluster.WaitForStudy(http, id, TimeSpan.FromMinutes(6));
+
+        var trials = study.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(8, trials.Count);
+        Assert.Equal(8, trials.Select(Key).Distinct().Count());
+        Assert.All(trials, t => Assert.Equal("completed", t.GetProperty("status").GetString()));
+        // Both workers trained trials (two seeds' teachers start at once, one on each), and each trial names its worker.
+        Assert.Equal(["worker-a", "worker-b"], trials.Select(t => t.GetProperty("worker").GetString()).Distinct().Order());
+        Assert.Equal([false, false], study.GetProperty("teachers").EnumerateArray().Select(t => t.GetProperty("reused").GetBoolean()));
+        Assert.Equal(2, study.GetProperty("baseline").GetArrayLength());
+        Assert.Equal(2, study.GetProperty("best").GetProperty("test").GetProperty("distilled").GetArrayLength());
+        // The dashboard's hub client saw every trial end live, once each.
+        await cluster.Until(() => Task.FromResult(Mine(completed, id).Count >= 8), TimeSpan.FromSeconds(10), "8 TrialCompleted events");
+        Assert.Equal(trials.Select(Key).Order(), Mine(completed, id).Select(e => Key(e.GetProperty("trial"))).Order());
+        Assert.Equal(1, cluster.Query<long>("SELECT count(*) FROM hangfire.job WHERE arguments::text LIKE @id AND invocationdata::text LIKE '%Confirm%'", ("id", $"%{id}%")));
+    }
+
+    /// <summary>Two studies of the same base settings started at once on two idle workers: each worker takes one
+    /// study's teacher job at the same moment; one trains the teacher, the other waits for its claim and loads it.</summary>
+    [Fact]
+    public async Task TwoWorkersRacingForTheSameTeacherTrainItOnce()
+    {
+        var (http, _) = await cluster.StartDashboard();
+        var a = cluster.StartWorker("worker-a");
+        var b = cluster.StartWorker("worker-b");
+        await cluster.WaitForWorkers(http, "worker-a", "worker-b");
+
+        var body = SmallStudy(studentEpochs: 1, seeds: 1, teacherEpochs: 4);
+        string first = await JobsCluster.SubmitStudy(http, body), second = await JobsCluster.SubmitStudy(http, body);
+        var studies = new[] { await cluster.WaitForStudy(http, first, TimeSpan.FromMinutes(5)), await cluster.WaitForStudy(http, second, TimeSpan.FromMinutes(5)) };
+
+        var teachers = studies.Select(s => s.GetProperty("teachers")[0]).ToList();
+        var trained = Assert.Single(teachers, t => !t.GetProperty("reused").GetBoolean());
+        var reused = Assert.Single(teachers, t => t.GetProperty("reused").GetBoolean());
+        string trainer = studies[teachers.IndexOf(trained)].GetProperty("id").GetString()!;
+        Assert.Equal($"{trainer}/seed-42", reused.GetProperty("reusedFrom").GetString());
+        Assert.Equal(trained.GetProperty("testAccuracy").GetDouble(), reused.GetProperty("testAccuracy").GetDouble());
+        // The race happened: one worker waited for the other's claim on the teacher.
+        Assert.Single(new[] { a, b }, w => w.Output.Contains("waits for the teacher of seed 42"));
+    }
+
+    [Fact]
+    public async Task ATrialWhoseWorkerIsKilledIsRunAgainByTheOtherWithinTwoMinutesAndStoredOnce()
+    {
+        var (http, _) = await cluster.StartDashboard();
+        var workers = new[] { cluster.StartWorker("worker-a"), cluster.StartWorker("worker-b") };
+        await cluster.WaitForWorkers(http, "worker-a", "worker-b");
+        string id = await JobsCluster.SubmitStudy(http, SmallStudy(studentEpochs: 6, limit: 600));
+
+        // The first worker seen training a trial is killed a moment into it.
+        string? trial = null;
+        AppProcess? victim = null;
+        await cluster.Until(() =>
+        {
+            victim = workers.FirstOrDefault(w => TrialStart().IsMatch(w.Output));
+            if (victim is not null) trial = TrialStart().Match(victim.Output).Groups[1].Value;
+            return Task.FromResult(victim is not null);
+        }, TimeSpan.FromMinutes(3), "a worker to start a trial");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        cluster.Stopping(victim!).KillHard();
+        var killedAt = DateTime.UtcNow;
+        Assert.DoesNotContain($"trial {trial} stored", victim!.Output); // killed mid-trial
+        var other = workers.Single(w => w != victim);
+
+        await cluster.Until(() => Task.FromResult(other.Output.Contains($"trial {trial} starts on worker {other.Name}")),
+            TimeSpan.FromMinutes(2), $"the other worker to start trial {trial} again");
+        output.WriteLine($"trial {trial} started again by {other.Name} {(DateTime.UtcNow - killedAt).TotalSeconds:F0} s after the kill");
+        var study = await cluster.WaitForStudy(http, id, TimeSpan.FromMinutes(6));
+
+        var trials = study.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(8, trials.Count);
+        Assert.Equal(8, trials.Select(Key).Distinct().Count());
+        var again = Assert.Single(trials, t => Key(t) == KeyOf(trial!));
+        Assert.Equal(other.Name, again.GetProperty("worker").GetString());
+        Assert.Equal(6, again.GetProperty("history").GetArrayLength());
+        Assert.NotNull(study.GetProperty("best").GetProperty("verdict").GetString());
+    }
+
+    private static List<JsonElement> Mine(List<JsonElement> events, string id)
+    {
+        lock (events) return events.Where(e => e.GetProperty("studyId").GetString() == id).ToList();
+    }
+
+    private static string Key(JsonElement t) =>
+        $"{t.GetProperty("alpha").GetDouble()}|{t.GetProperty("temperature").GetDouble()}|{t.GetProperty("scaleByTemperatureSquared").GetBoolean()}|{t.GetProperty("seed").GetInt32()}";
+
+    /// <summary>A trial as the workers log it ("α=0.1, T=2, seed 42", ", T² on" when scaled) in <see cref="Key"/>'s form.</summary>
+    private static string KeyOf(string logged)
+    {
+        var m = Regex.Match(logged, @"α=([\d.]+), T=([\d.]+)(, T² on)?, seed (\d+)");
+        Assert.True(m.Success, $"unexpected trial in the log: {logged}");
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return $"{double.Parse(m.Groups[1].Value, invariant)}|{double.Parse(m.Groups[2].Value, invariant)}|{m.Groups[3].Success}|{m.Groups[4].Value}";
+    }
+
+    [GeneratedRegex(@"trial (.+?) starts on worker")]
+    private static partial Regex TrialStart();
+
+    public void Dispose() => cluster.Dispose();
+}
