@@ -45,10 +45,12 @@ public sealed class JobsCluster(PostgresServer server, ITestOutputHelper output)
         catch (HttpRequestException) { return false; }
     }, TimeSpan.FromSeconds(90), $"the dashboard at {http.BaseAddress} to answer");
 
-    public AppProcess StartWorker(string name)
+    /// <param name="slots">Jobs:Workers, the jobs it trains at once.</param>
+    public AppProcess StartWorker(string name, int slots = 1)
     {
         var settings = Settings(folder.Sub(name));
         settings["Jobs:WorkerName"] = name;
+        settings["Jobs:Workers"] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Add(new AppProcess(name, ["worker"], settings));
     }
 
