@@ -19,18 +19,18 @@ public sealed class HangfireStudyJobs(IBackgroundJobClient client, JobStorage st
         string id = study.Id;
         foreach (int seed in study.Config.SeedList())
         {
-            string teacher = client.Enqueue<StudyJob>(job => job.Teacher(id, seed, CancellationToken.None));
+            string teacher = client.Enqueue<StudyJob>(job => job.Teacher(id, seed, null!, CancellationToken.None));
             ids.Add(teacher);
-            ids.Add(client.ContinueJobWith<StudyJob>(teacher, job => job.Baseline(id, seed, CancellationToken.None)));
+            ids.Add(client.ContinueJobWith<StudyJob>(teacher, job => job.Baseline(id, seed, null!, CancellationToken.None)));
             foreach (var s in settings)
                 ids.Add(client.ContinueJobWith<StudyJob>(teacher,
-                    job => job.Trial(id, seed, s.Alpha, s.Temperature, s.ScaleByTemperatureSquared, CancellationToken.None)));
+                    job => job.Trial(id, seed, s.Alpha, s.Temperature, s.ScaleByTemperatureSquared, null!, CancellationToken.None)));
         }
         Remember(id, ids);
     }
 
     /// <summary>Queues the confirm step (the study's last baseline or trial just finished).</summary>
-    internal void EnqueueConfirm(string studyId) => Remember(studyId, [client.Enqueue<StudyJob>(job => job.Confirm(studyId, CancellationToken.None))]);
+    internal void EnqueueConfirm(string studyId) => Remember(studyId, [client.Enqueue<StudyJob>(job => job.Confirm(studyId, null!, CancellationToken.None))]);
 
     public void Cancel(string studyId)
     {

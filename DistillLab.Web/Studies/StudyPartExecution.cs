@@ -74,7 +74,6 @@ public sealed class StudyPartExecution(StudyStore store, StudyTeachers teachers,
             logger.LogInformation("Study {StudyId}: trial {Trial} was stored before this attempt", studyId, key);
             return;
         }
-        logger.LogInformation("Study {StudyId}: trial {Trial} starts on worker {Worker}", studyId, key, worker);
         events.Publish(new TrialStartedEvent(studyId, key));
         var steps = Steps(studyId, config, null, cancellationToken);
         string owner = StoredFiles.StudyOwner(studyId);
