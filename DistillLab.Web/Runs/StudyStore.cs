@@ -22,6 +22,8 @@ public sealed class StudyStore(RunStore runs, RunJournal journal)
     internal const string TeacherKind = "teacher", BaselineKind = "baseline", TrialKind = "trial";
     /// <summary>Marks a study whose confirm step was queued (the job engine): never shown, only looked for.</summary>
     internal const string ConfirmKind = "confirm";
+    /// <summary>A trial's validation accuracy at a rung of successive halving (the job engine), setting "α|T|T²@epoch".</summary>
+    internal const string RungKind = "rung";
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonDefaults.Options);
     private static T? FromJson<T>(string? value) => value is null ? default : JsonSerializer.Deserialize<T>(value, JsonDefaults.Options);
@@ -119,6 +121,30 @@ public sealed class StudyStore(RunStore runs, RunJournal journal)
         }
         transaction.Commit();
         return true;
+    });
+
+    /// <summary>Records a trial's validation accuracy at a rung of successive halving (once: a trial run again after a
+    /// kill keeps its first value) and returns every value its seed's trials recorded at that rung, its own included, in
+    /// the order they came. Under the study's lock, so that each decision sees the values recorded before it.</summary>
+    public IReadOnlyList<double> RecordRung(string studyId, TrialKey trial, int epoch, double valAccuracy) => runs.Use(db =>
+    {
+        using var transaction = db.Database.BeginTransaction();
+        if (db is PostgresRunHistoryDb)
+            db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({LockKey(studyId)})");
+        string suffix = string.Create(CultureInfo.InvariantCulture, $"@{epoch}"), setting = SettingKey(trial.Setting) + suffix;
+        if (!db.StudyEntries.Any(e => e.StudyId == studyId && e.Kind == RungKind && e.Seed == trial.Seed && e.Setting == setting))
+        {
+            db.StudyEntries.Add(new StudyEntryRow
+            {
+                StudyId = studyId, Kind = RungKind, Seed = trial.Seed, Setting = setting, Ordinal = db.StudyEntries.Count(e => e.StudyId == studyId),
+                Entry = Json(valAccuracy), Finished = DateTimeOffset.UtcNow,
+            });
+            db.SaveChanges();
+        }
+        var values = db.StudyEntries.Where(e => e.StudyId == studyId && e.Kind == RungKind && e.Seed == trial.Seed && e.Setting.EndsWith(suffix))
+            .OrderBy(e => e.Ordinal).Select(e => e.Entry).ToList().Select(v => FromJson<double>(v)).ToList();
+        transaction.Commit();
+        return values;
     });
 
     /// <summary>A study's advisory lock key: the first 8 bytes of its id's SHA-256, so every process derives the same.</summary>

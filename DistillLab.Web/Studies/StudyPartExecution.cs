@@ -78,7 +78,7 @@ public sealed class StudyPartExecution(StudyStore store, StudyTeachers teachers,
         var steps = Steps(studyId, config, null, cancellationToken);
         string owner = StoredFiles.StudyOwner(studyId);
         using var logits = TeacherLogits.FromBytes(File.ReadAllBytes(files.Require(owner, LogitsFile(key.Seed))), steps.Device);
-        var (result, student) = steps.Trial(key, logits);
+        var (result, student) = steps.Trial(key, logits, config.Pruning == "halving" ? Rung(studyId, config, key) : null);
         using var _ = student;
         if (result.Status == TrialStatus.Cancelled) throw new OperationCanceledException(cancellationToken);
         result = result with { Worker = worker };
@@ -102,6 +102,15 @@ public sealed class StudyPartExecution(StudyStore store, StudyTeachers teachers,
             TrialStatus.Failed => new TrialFailedEvent(studyId, result),
             _ => new TrialCompletedEvent(studyId, result),
         }, EpochEventWait);
+    }
+
+    /// <summary>Successive halving across workers: at a rung the trial's value is recorded in the store and decided on
+    /// with every value its seed's trials recorded there so far (HalvingPruner's rule, decided at once as ASHA does: the
+    /// order in which trials reach a rung matters, so the choices can differ from the embedded engine's fixed order).</summary>
+    private Func<int, double, bool> Rung(string studyId, StudyConfig config, TrialKey key)
+    {
+        var rungs = HalvingPruner.Rungs(config.Base.StudentEpochs);
+        return (epoch, accuracy) => !rungs.Contains(epoch) || HalvingPruner.Decide(store.RecordRung(studyId, key, epoch, accuracy).ToList(), accuracy);
     }
 
     /// <summary>Chooses the best setting on validation from the stored trials, tests its stored students and the

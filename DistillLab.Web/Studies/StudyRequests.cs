@@ -30,8 +30,6 @@ public sealed class StudyRequests(StudyRegistry registry, RunRequests runs, Trai
         // The data source as a run's (roots, folder exists, photos downloaded), when the config itself found it fine.
         if (errors.All(e => e.Field != "data"))
             errors.AddRange(runs.Validate(config.Base).Where(e => e.Field == "data"));
-        if (jobs is not null && config.Pruning == "halving")
-            errors.Add(new ConfigError("pruning", "Halving is not available on the postgres job engine yet (its trials run on many workers at once and the rung decisions are not shared); use \"none\", or the embedded engine."));
         return errors;
     }
 

@@ -14,10 +14,10 @@ public sealed partial class StudyJobsTests(PostgresServer server, ITestOutputHel
     private readonly JobsCluster cluster = new(server, output);
 
     /// <summary>Built-in set, 48 px, a few hundred images, 2 seeds × 2 α × 2 T = 8 trials.</summary>
-    private static object SmallStudy(int studentEpochs = 2, int seeds = 2, int teacherEpochs = 1, int limit = 300) => new
+    private static object SmallStudy(int studentEpochs = 2, int seeds = 2, int teacherEpochs = 1, int limit = 300, string pruning = "none") => new
     {
         data = "synthetic", imageSize = 48, limit, teacherEpochs, studentEpochs, batchSize = 16,
-        alpha = new[] { 0.1, 0.5 }, temperature = new[] { 2.0, 5.0 }, seeds,
+        alpha = new[] { 0.1, 0.5 }, temperature = new[] { 2.0, 5.0 }, seeds, pruning,
     };
 
     [Fact]
@@ -114,6 +114,57 @@ public sealed partial class StudyJobsTests(PostgresServer server, ITestOutputHel
         Assert.Equal(other.Name, again.GetProperty("worker").GetString());
         Assert.Equal(6, again.GetProperty("history").GetArrayLength());
         Assert.NotNull(study.GetProperty("best").GetProperty("verdict").GetString());
+    }
+
+    /// <summary>Successive halving across two workers (4 student epochs: rungs after 1 and 3): every trial recorded its
+    /// value at each rung it reached once, and stopped exactly where the rule, replayed on the stored values in the order
+    /// they were stored, says it stops.</summary>
+    [Fact]
+    public async Task HalvingAcrossWorkersStopsEachTrialWhereTheStoredRungValuesSay()
+    {
+        var (http, _) = await cluster.StartDashboard();
+        cluster.StartWorker("worker-a");
+        cluster.StartWorker("worker-b");
+        await cluster.WaitForWorkers(http, "worker-a", "worker-b");
+        string id = await JobsCluster.SubmitStudy(http, SmallStudy(studentEpochs: 4, pruning: "halving"));
+        var study = await cluster.WaitForStudy(http, id, TimeSpan.FromMinutes(6));
+
+        var decided = new Dictionary<(string Setting, int Seed, int Epoch), bool>();
+        var atRung = new Dictionary<(int Seed, int Epoch), List<double>>();
+        foreach (var (seed, setting, value) in RungRows(id))
+        {
+            int epoch = int.Parse(setting[(setting.IndexOf('@') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            if (!atRung.TryGetValue((seed, epoch), out var values)) atRung[(seed, epoch)] = values = [];
+            values.Add(value);
+            Assert.True(decided.TryAdd((setting[..setting.IndexOf('@')], seed, epoch), DistillLab.Core.Studies.HalvingPruner.Decide(values, value)),
+                $"rung value recorded twice: {setting}, seed {seed}");
+        }
+        var trials = study.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(8, trials.Select(Key).Distinct().Count());
+        foreach (var t in trials)
+        {
+            string setting = string.Join('|', Key(t).Split('|')[..2].Select(v => double.Parse(v).ToString("R", System.Globalization.CultureInfo.InvariantCulture))
+                .Append(t.GetProperty("scaleByTemperatureSquared").GetBoolean() ? "1" : "0"));
+            int seed = t.GetProperty("seed").GetInt32(), epochs = t.GetProperty("epochs").GetInt32();
+            var reached = new[] { 1, 3 }.Where(r => r <= epochs).ToList();
+            Assert.All(reached, r => Assert.True(decided.ContainsKey((setting, seed, r)), $"no rung {r} value for {setting}, seed {seed}"));
+            bool stopped = reached.Count > 0 && !decided[(setting, seed, reached[^1])];
+            Assert.Equal(stopped ? "pruned" : "completed", t.GetProperty("status").GetString());
+            Assert.Equal(stopped ? reached[^1] : 4, epochs);
+        }
+        output.WriteLine($"{trials.Count(t => t.GetProperty("status").GetString() == "pruned")} of 8 trials pruned; {decided.Count} rung values");
+    }
+
+    private IEnumerable<(int Seed, string Setting, double Value)> RungRows(string studyId)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(cluster.Database) { Pooling = false }.ToString());
+        connection.Open();
+        using var query = new Npgsql.NpgsqlCommand("SELECT seed, setting, entry FROM study_entries WHERE study_id = @id AND kind = 'rung' ORDER BY ordinal", connection);
+        query.Parameters.AddWithValue("id", studyId);
+        using var reader = query.ExecuteReader();
+        var rows = new List<(int, string, double)>();
+        while (reader.Read()) rows.Add((reader.GetInt32(0), reader.GetString(1), double.Parse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture)));
+        return rows;
     }
 
     private static List<JsonElement> Mine(List<JsonElement> events, string id)
