@@ -69,6 +69,10 @@ public static class JobsExtensions
         InvisibilityTimeout = TimeSpan.FromMinutes(1),
         UseSlidingInvisibilityTimeout = true,
         QueuePollInterval = TimeSpan.FromSeconds(1),
+        // Hangfire's locks are rows; one whose release a PostgreSQL restart cut off stays until it is this old, and a
+        // job whose state lock it is cannot start until then (default 10 min; a study's job waited past 6 min in a
+        // restart test). Hangfire holds these locks for milliseconds.
+        DistributedLockTimeout = TimeSpan.FromMinutes(1),
         EnableLongPolling = true,
     };
 

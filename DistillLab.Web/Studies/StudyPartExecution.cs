@@ -117,7 +117,15 @@ public sealed class StudyPartExecution(StudyStore store, StudyTeachers teachers,
     /// baselines, keeps the best students and completes the study.</summary>
     public void Confirm(string studyId, CancellationToken cancellationToken)
     {
-        if (store.Load(studyId) is not { Status: StudyStatus.Running } study) return;
+        // Under the study's lock: the part that queued this job did so inside its own transaction, which must end first.
+        if (store.LoadLocked(studyId) is not { Status: StudyStatus.Running } study) return;
+        if (study.Baseline.Count + study.Trials.Count < Parts(study.Config))
+        {
+            // That transaction rolled back after queueing (PostgreSQL went away): its part, done again, queues this again.
+            logger.LogWarning("Study {StudyId}: the confirm step found {Done} of {Parts} parts stored; it waits for the rest", studyId,
+                study.Baseline.Count + study.Trials.Count, Parts(study.Config));
+            return;
+        }
         var (_, _, best) = StudySteps.Select(study.Config, study.Trials.ToDictionary(t => t.Key), study.Baseline);
         BestSetting? confirmed = null;
         if (best is { } chosen)
