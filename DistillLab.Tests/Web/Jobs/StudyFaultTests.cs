@@ -87,13 +87,15 @@ public sealed class StudyFaultTests(PostgresServer server, ITestOutputHelper out
         server.Restart(immediate: true);
         JsonElement study;
         try { study = await cluster.WaitForStudy(http, id, TimeSpan.FromMinutes(4)); }
-        finally
+        catch
         {
+            // What Hangfire holds of the study's jobs, for whoever reads the failure.
             using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(cluster.Database) { Pooling = false }.ToString());
             connection.Open();
             using var query = new Npgsql.NpgsqlCommand("SELECT j.id, j.statename, j.arguments::text, q.fetchedat FROM hangfire.job j LEFT JOIN hangfire.jobqueue q ON q.jobid = j.id ORDER BY j.id", connection);
             using var reader = query.ExecuteReader();
             while (reader.Read()) output.WriteLine($"job {reader.GetValue(0)} {reader.GetValue(1)} {reader.GetValue(2)} fetched {reader.GetValue(3)}");
+            throw;
         }
 
         AssertEachTrialOnce(study);
