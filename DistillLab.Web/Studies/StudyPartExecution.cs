@@ -30,8 +30,9 @@ public sealed class StudyPartExecution(StudyStore store, StudyTeachers teachers,
     public static int Parts(StudyConfig config) => config.SeedList().Count * (1 + StudySampler.Settings(config).Count);
 
     /// <summary>The seed's teacher for the whole cluster: under <paramref name="claim"/> (held by one worker at a time for
-    /// this teacher's key), a teacher already kept with that key (a run's, another study's, or this study's from an
-    /// earlier attempt) is loaded, otherwise it is trained and kept; then its test figure and training-set logits.</summary>
+    /// this teacher's key), a teacher already kept with that key (a run's, or another study's) is loaded, otherwise it is
+    /// trained and kept; then its test figure and training-set logits. One this study stored before (an earlier attempt
+    /// of the job) is left as it is.</summary>
     public void Teacher(string studyId, StudyConfig config, int seed, Func<string, IDisposable> claim, CancellationToken cancellationToken)
     {
         var trained = new List<EpochMetrics>();

@@ -155,6 +155,25 @@ public sealed partial class StudyJobsTests(PostgresServer server, ITestOutputHel
         output.WriteLine($"{trials.Count(t => t.GetProperty("status").GetString() == "pruned")} of 8 trials pruned; {decided.Count} rung values");
     }
 
+    /// <summary>The same small study on one worker and on two worker processes of this machine, each on a fresh
+    /// database: seconds from submit to completed (a measurement for the reply and docs, not a test).</summary>
+    [DistillLab.Tests.EndToEnd.MeasurementFact]
+    public async Task MeasureASmallStudyOnOneAndOnTwoWorkers()
+    {
+        foreach (int count in new[] { 1, 2 })
+        {
+            using var own = new JobsCluster(server, output);
+            var (http, _) = await own.StartDashboard();
+            string[] names = [.. Enumerable.Range(1, count).Select(i => $"w{i}")];
+            foreach (string name in names) own.StartWorker(name);
+            await own.WaitForWorkers(http, names);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            string id = await JobsCluster.SubmitStudy(http, SmallStudy(studentEpochs: 2));
+            var study = await own.WaitForStudy(http, id, TimeSpan.FromMinutes(15));
+            output.WriteLine($"{count} worker(s): {clock.Elapsed.TotalSeconds:F1} s from submit to completed (study totalSeconds {study.GetProperty("totalSeconds").GetDouble():F1})");
+        }
+    }
+
     private IEnumerable<(int Seed, string Setting, double Value)> RungRows(string studyId)
     {
         using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(cluster.Database) { Pooling = false }.ToString());
