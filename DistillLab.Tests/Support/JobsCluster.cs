@@ -132,6 +132,12 @@ public sealed class JobsCluster(PostgresServer server, ITestOutputHelper output)
     /// <summary>The run's Hangfire job state, found by its argument (the run id).</summary>
     public string? JobState(string runId) => Query<string>("SELECT statename FROM hangfire.job WHERE arguments::text LIKE @id", ("id", $"%{runId}%"));
 
+    /// <summary>Waits (10 s at most) for the run's job to reach <paramref name="state"/>: the worker stores the run's end
+    /// before its job method returns, so a run can read completed a moment before Hangfire marks the job Succeeded
+    /// (the SIGTERM test read "Processing" once in a full Postgres run).</summary>
+    public Task JobReaches(string runId, string state) =>
+        Until(() => Task.FromResult(JobState(runId) == state), TimeSpan.FromSeconds(10), $"the job of run {runId} to be {state} (it is {JobState(runId)})");
+
     /// <summary>One value from the database (unpooled: the tests restart the server).</summary>
     public T? Query<T>(string sql, params (string Name, object Value)[] parameters)
     {
