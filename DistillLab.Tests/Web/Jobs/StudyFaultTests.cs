@@ -103,6 +103,31 @@ public sealed class StudyFaultTests(PostgresServer server, ITestOutputHelper out
         Assert.Equal(1, cluster.Query<long>("SELECT count(*) FROM hangfire.job WHERE arguments::text LIKE @id AND invocationdata::text LIKE '%Confirm%'", ("id", $"%{id}%")));
     }
 
+    /// <summary>Not a fault, but the same machinery: a cancel withdraws every job of the study; the running trial stops
+    /// within seconds and nothing more is trained or stored.</summary>
+    [Fact]
+    public async Task ACancelledStudyStopsItsRunningTrialAndNoJobIsLeftToRun()
+    {
+        var (http, _) = await cluster.StartDashboard();
+        var worker = cluster.StartWorker("worker-a");
+        await cluster.WaitForWorkers(http, "worker-a");
+        string id = await JobsCluster.SubmitStudy(http, Study);
+        await cluster.Until(() => Task.FromResult(worker.Output.Contains("trial α=")), TimeSpan.FromMinutes(3), "a trial to start");
+
+        var response = await http.PostAsync($"/api/studies/{id}/cancel", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        await cluster.Until(() => Task.FromResult(worker.Output.Contains($"Study {id} ended while worker worker-a trained")),
+            TimeSpan.FromSeconds(30), "the running trial to stop");
+        var study = await Get(http, id);
+        int stored = study.GetProperty("trials").GetArrayLength();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        Assert.Equal("cancelled", (await Get(http, id)).GetProperty("status").GetString());
+        Assert.Equal(stored, (await Get(http, id)).GetProperty("trials").GetArrayLength());
+        Assert.InRange(stored, 0, 7);
+        foreach (string state in new[] { "Enqueued", "Processing", "Awaiting", "Scheduled" }) Assert.Equal(0, Jobs(id, state));
+    }
+
     private static async Task<JsonElement> Get(HttpClient http, string id) => await http.GetFromJsonAsync<JsonElement>($"/api/studies/{id}");
 
     private long Jobs(string studyId, string state) =>
