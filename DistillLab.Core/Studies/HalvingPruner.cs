@@ -31,8 +31,16 @@ public sealed class HalvingPruner(int studentEpochs)
         if (!Rungs(studentEpochs).Contains(epoch)) return true;
         if (!recorded.TryGetValue((seed, epoch), out var values)) recorded[(seed, epoch)] = values = [];
         values.Add(valAccuracy);
-        int keep = (values.Count + Eta - 1) / Eta;
-        double cutoff = values.OrderDescending().ElementAt(keep - 1);
+        return Decide(values, valAccuracy);
+    }
+
+    /// <summary>The rule at one rung: <paramref name="valAccuracy"/> goes on when it is among the top third (rounded up)
+    /// of <paramref name="atRung"/>, every value recorded at that rung by the seed's trials so far, its own included.
+    /// The postgres job engine decides with it on the values its workers stored (StudyStore's rung entries).</summary>
+    public static bool Decide(IReadOnlyCollection<double> atRung, double valAccuracy)
+    {
+        int keep = (atRung.Count + Eta - 1) / Eta;
+        double cutoff = atRung.OrderDescending().ElementAt(keep - 1);
         return valAccuracy >= cutoff;
     }
 

@@ -52,9 +52,10 @@ public enum TrialStatus
 /// <param name="Epochs">Epochs trained (fewer than the student epochs when pruned, failed or cancelled).</param>
 /// <param name="ValAccuracy">The last trained epoch's validation accuracy; null when no epoch finished.</param>
 /// <param name="Error">Why a failed trial failed.</param>
+/// <param name="Worker">The worker process that trained it (the postgres job engine); null in one process.</param>
 public sealed record TrialResult(
     double Alpha, double Temperature, bool ScaleByTemperatureSquared, int Seed,
-    TrialStatus Status, int Epochs, double? ValAccuracy, IReadOnlyList<EpochMetrics> History, string? Error = null)
+    TrialStatus Status, int Epochs, double? ValAccuracy, IReadOnlyList<EpochMetrics> History, string? Error = null, string? Worker = null)
 {
     [JsonIgnore] public TrialKey Key => new(Alpha, Temperature, ScaleByTemperatureSquared, Seed);
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using DistillLab.Core.Data;
 using DistillLab.Core.Models;
 using TorchSharp;
@@ -44,6 +45,33 @@ public sealed class TeacherLogits : IDisposable
     {
         using var index = torch.tensor(indices.Select(i => (long)i).ToArray(), device: logits.device);
         return logits.index_select(0, index);
+    }
+
+    /// <summary>The logits as bytes (rows, columns, then the values as little-endian float32), to keep where another
+    /// process can read them: a trial on any worker then needs no teacher.</summary>
+    public byte[] ToBytes()
+    {
+        using var onCpu = logits.cpu();
+        var values = onCpu.data<float>().ToArray();
+        long columns = logits.shape.Length > 1 ? logits.shape[1] : 0;
+        var bytes = new byte[16 + values.Length * sizeof(float)];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, Count);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), columns);
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(16 + i * sizeof(float)), values[i]);
+        return bytes;
+    }
+
+    /// <summary>Logits written by <see cref="ToBytes"/>, on <paramref name="device"/>: the same values, bit for bit.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not logits in that format.</exception>
+    public static TeacherLogits FromBytes(byte[] bytes, Device device)
+    {
+        if (bytes.Length < 16) throw new InvalidDataException($"Teacher logits need a 16-byte header; got {bytes.Length} bytes.");
+        long rows = BinaryPrimitives.ReadInt64LittleEndian(bytes), columns = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8));
+        if (rows < 0 || columns < 0 || 16 + rows * columns * sizeof(float) != bytes.Length)
+            throw new InvalidDataException($"Teacher logits of {rows} x {columns} need {16 + rows * columns * sizeof(float)} bytes; got {bytes.Length}.");
+        var values = new float[rows * columns];
+        for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(16 + i * sizeof(float)));
+        return new TeacherLogits(torch.tensor(values, [rows, columns], device: device));
     }
 
     public void Dispose() => logits.Dispose();

@@ -58,7 +58,13 @@ public sealed class AppProcess : IDisposable
     /// <summary>SIGKILL: the process dies at once, mid-batch, with nothing handed back.</summary>
     public void KillHard() => process.Kill(entireProcessTree: true);
 
-    public bool WaitForExit(TimeSpan timeout) => process.WaitForExit(timeout);
+    /// <summary>True when the process exited in time; its output is then read to the end.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!process.WaitForExit(timeout)) return false;
+        process.WaitForExit(); // the redirected output's last lines arrive after the exit
+        return true;
+    }
 
     public static int FreePort()
     {

@@ -45,10 +45,12 @@ public sealed class JobsCluster(PostgresServer server, ITestOutputHelper output)
         catch (HttpRequestException) { return false; }
     }, TimeSpan.FromSeconds(90), $"the dashboard at {http.BaseAddress} to answer");
 
-    public AppProcess StartWorker(string name)
+    /// <param name="slots">Jobs:Workers, the jobs it trains at once.</param>
+    public AppProcess StartWorker(string name, int slots = 1)
     {
         var settings = Settings(folder.Sub(name));
         settings["Jobs:WorkerName"] = name;
+        settings["Jobs:Workers"] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Add(new AppProcess(name, ["worker"], settings));
     }
 
@@ -86,6 +88,28 @@ public sealed class JobsCluster(PostgresServer server, ITestOutputHelper output)
         return run;
     }
 
+    public static async Task<string> SubmitStudy(HttpClient http, object body)
+    {
+        var response = await http.PostAsJsonAsync("/api/studies", body);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Polls GET /api/studies/{id} until it completed; a failed or cancelled study fails the test at once.</summary>
+    public async Task<JsonElement> WaitForStudy(HttpClient http, string id, TimeSpan timeout)
+    {
+        JsonElement study = default;
+        await Until(async () =>
+        {
+            study = await http.GetFromJsonAsync<JsonElement>($"/api/studies/{id}");
+            string status = study.GetProperty("status").GetString()!;
+            Assert.True(status is "queued" or "running" or "completed", $"study {id} is {status}: {study}\n{AllOutput()}");
+            return status == "completed";
+        }, timeout, $"study {id} to complete");
+        return study;
+    }
+
     public static int TeacherEpochs(JsonElement run) =>
         run.TryGetProperty("teacher", out var t) ? t.GetProperty("history").GetArrayLength() : 0;
 
@@ -107,6 +131,12 @@ public sealed class JobsCluster(PostgresServer server, ITestOutputHelper output)
 
     /// <summary>The run's Hangfire job state, found by its argument (the run id).</summary>
     public string? JobState(string runId) => Query<string>("SELECT statename FROM hangfire.job WHERE arguments::text LIKE @id", ("id", $"%{runId}%"));
+
+    /// <summary>Waits (10 s at most) for the run's job to reach <paramref name="state"/>: the worker stores the run's end
+    /// before its job method returns, so a run can read completed a moment before Hangfire marks the job Succeeded
+    /// (the SIGTERM test read "Processing" once in a full Postgres run).</summary>
+    public Task JobReaches(string runId, string state) =>
+        Until(() => Task.FromResult(JobState(runId) == state), TimeSpan.FromSeconds(10), $"the job of run {runId} to be {state} (it is {JobState(runId)})");
 
     /// <summary>One value from the database (unpooled: the tests restart the server).</summary>
     public T? Query<T>(string sql, params (string Name, object Value)[] parameters)

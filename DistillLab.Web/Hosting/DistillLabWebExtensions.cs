@@ -37,7 +37,7 @@ public static class DistillLabWebExtensions
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         services.AddHostedService<ExposureWarning>();
         services.AddHostedService<TrainingHubRelay>();
-        // Studies train in the dashboard on either engine for now; under postgres, runs go to workers (Jobs/).
+        // The embedded engine's training thread; under postgres runs and studies go to workers (Jobs/) and it stays idle.
         services.AddHostedService<TrainingService>();
 
         services.AddProblemDetails();

@@ -1,5 +1,6 @@
 using DistillLab.Web.Runs;
 using DistillLab.Web.Runs.RunHistory;
+using DistillLab.Web.Studies;
 using Hangfire;
 using Hangfire.PostgreSql;
 
@@ -18,6 +19,10 @@ public static class JobsExtensions
         services.AddSingleton<IRunJobs, HangfireRunJobs>();
         services.AddSingleton<WorkerStatus>();
         services.AddTransient<RunJob>();
+        services.AddSingleton<HangfireStudyJobs>();
+        services.AddSingleton<IStudyJobs>(sp => sp.GetRequiredService<HangfireStudyJobs>());
+        services.AddSingleton<StudyPartExecution>();
+        services.AddTransient<StudyJob>();
         services.AddHostedService<RunEventBridge>();
         services.AddHangfire(hangfire =>
         {
@@ -64,6 +69,10 @@ public static class JobsExtensions
         InvisibilityTimeout = TimeSpan.FromMinutes(1),
         UseSlidingInvisibilityTimeout = true,
         QueuePollInterval = TimeSpan.FromSeconds(1),
+        // Hangfire's locks are rows; one whose release a PostgreSQL restart cut off stays until it is this old, and a
+        // job whose state lock it is cannot start until then (default 10 min; a study's job waited past 6 min in a
+        // restart test). Hangfire holds these locks for milliseconds.
+        DistributedLockTimeout = TimeSpan.FromMinutes(1),
         EnableLongPolling = true,
     };
 

@@ -32,6 +32,22 @@ public sealed class StoredFiles(RunStore store, RunJournal journal, IOptions<Dat
         if (files.Count > 0) journal.Write(_ => Save(owner, files));
     }
 
+    /// <summary>As <see cref="Upload"/>, but stored before it returns, outside the journal's order: for a job whose next
+    /// step on another machine needs the files (a study teacher's logits). Throws when the database cannot be reached.</summary>
+    public void UploadNow(string owner, IEnumerable<string> names)
+    {
+        if (!InDatabase) return;
+        var files = names.Select(name => (Name: name, Path: LocalPath(owner, name))).Where(f => File.Exists(f.Path))
+            .Select(f => (f.Name, File.ReadAllBytes(f.Path))).ToList();
+        if (files.Count > 0) Save(owner, files);
+    }
+
+    /// <summary>Removes the owner's files whose names start with <paramref name="prefix"/> from the database.</summary>
+    public void DeleteNamed(string owner, string prefix)
+    {
+        if (InDatabase) store.Use(db => Blobs(db).Where(b => b.Owner == owner && b.Name.StartsWith(prefix)).ExecuteDelete());
+    }
+
     /// <summary>True when the file is in the local folder, fetched from the database first where it is kept there;
     /// false when neither has it.</summary>
     public bool Fetch(string owner, string name)

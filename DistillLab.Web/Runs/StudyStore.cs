@@ -13,13 +13,17 @@ namespace DistillLab.Web.Runs;
 /// <remarks>Part of the run service's history (Web/Runs owns the database: RunServiceBoundaryTests). Errors surface as
 /// the provider's own, as RunStore's do: the training side writes through <see cref="Write"/>, in order with the runs'
 /// writes (RunJournal), which retries the transient ones.</remarks>
-public sealed class StudyStore(RunStore runs, RunJournal journal)
+public sealed partial class StudyStore(RunStore runs, RunJournal journal)
 {
     /// <summary>Writes now, or after the writes already waiting for a busy database (RunJournal.Write).</summary>
     public void Write(Action<StudyStore> write, Action? written = null, bool stopOnFailure = true) =>
         journal.Write(_ => write(this), written, stopOnFailure);
 
     internal const string TeacherKind = "teacher", BaselineKind = "baseline", TrialKind = "trial";
+    /// <summary>Marks a study whose confirm step was queued (the job engine): never shown, only looked for.</summary>
+    internal const string ConfirmKind = "confirm";
+    /// <summary>A trial's validation accuracy at a rung of successive halving (the job engine), setting "α|T|T²@epoch".</summary>
+    internal const string RungKind = "rung";
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonDefaults.Options);
     private static T? FromJson<T>(string? value) => value is null ? default : JsonSerializer.Deserialize<T>(value, JsonDefaults.Options);
@@ -69,7 +73,9 @@ public sealed class StudyStore(RunStore runs, RunJournal journal)
     internal static string SettingKey(StudySetting s) => string.Create(CultureInfo.InvariantCulture,
         $"{s.Alpha:R}|{s.Temperature:R}|{(s.ScaleByTemperatureSquared ? 1 : 0)}");
 
-    public StudyDetails? Load(string id) => runs.Use(db =>
+    public StudyDetails? Load(string id) => runs.Use(db => Read(db, id));
+
+    private static StudyDetails? Read(RunHistoryDb db, string id)
     {
         if (db.Studies.AsNoTracking().SingleOrDefault(s => s.Id == id) is not { } row) return null;
         var entries = db.StudyEntries.AsNoTracking().Where(e => e.StudyId == id).OrderBy(e => e.Ordinal).ToList();
@@ -80,7 +86,7 @@ public sealed class StudyStore(RunStore runs, RunJournal journal)
             Baseline = Of<BaselineResult>(BaselineKind).OrderBy(b => b.Seed).ToList(),
             Trials = Of<TrialResult>(TrialKind),
         };
-    });
+    }
 
     /// <summary>Every study, newest first, without their entries.</summary>
     public List<StudyDetails> List() =>

@@ -16,8 +16,10 @@ public sealed record StudySubmitResult(StudyDetails? Study, IReadOnlyList<Config
 
 /// <summary>Takes study requests from the page and the API: validates (StudyConfig.Validate, the same as the command
 /// line's, plus the data source checks a run gets), records, queues with the runs; cancels; re-queues after a restart.</summary>
+/// <param name="jobs">The job engine (Jobs:Engine=postgres): a study becomes jobs for the workers instead of waiting in
+/// this process's queue, and nothing here holds or resumes it.</param>
 public sealed class StudyRequests(StudyRegistry registry, RunRequests runs, TrainingQueue queue, RunEventStream events,
-    IOptions<DashboardOptions> dashboard)
+    IOptions<DashboardOptions> dashboard, IStudyJobs? jobs = null)
 {
     private readonly Lock submitGate = new();
 
@@ -40,6 +42,7 @@ public sealed class StudyRequests(StudyRegistry registry, RunRequests runs, Trai
             if (registry.WaitingCount >= dashboard.Value.QueueCapacity) return new StudySubmitResult(null, [], QueueFull: true);
             var id = "study-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
             var study = StudyDetails.Queued(id, config);
+            if (jobs is not null) return SubmitAsJobs(study);
             try { registry.Add(study); }
             catch (Exception e) when (RunJournal.IsTransient(e))
             {
@@ -51,12 +54,28 @@ public sealed class StudyRequests(StudyRegistry registry, RunRequests runs, Trai
         }
     }
 
+    private StudySubmitResult SubmitAsJobs(StudyDetails study)
+    {
+        try
+        {
+            registry.Store.Insert(study);
+            jobs!.Enqueue(study);
+        }
+        catch (Exception e) when (RunJournal.IsTransient(e) || e is Npgsql.NpgsqlException)
+        {
+            registry.Store.End(study.Id, StudyStatus.Failed, $"Its jobs could not be queued: {e.Message}");
+            return new StudySubmitResult(null, [], Unavailable: $"PostgreSQL could not take the study's jobs ({e.Message}); nothing was queued. Try again in a moment.");
+        }
+        events.Publish(new StudyQueuedEvent(study.Id, registry.Store.Unfinished().IndexOf(study.Id) + 1, study.Config, study.TrialCount));
+        return new StudySubmitResult(registry.Get(study.Id), []);
+    }
+
     /// <summary>Asks a study to stop: a queued one is dropped when its turn comes, a running one stops within a batch.
     /// False when it is not queued or running.</summary>
     public bool Cancel(string id)
     {
         var live = registry.Live(id);
-        if (live is null) return false;
+        if (live is null) return jobs is not null && CancelJobs(id);
         live.Cancellation.Cancel();
         if (live.TryClaim())
         {
@@ -68,9 +87,20 @@ public sealed class StudyRequests(StudyRegistry registry, RunRequests runs, Trai
         return true;
     }
 
-    /// <summary>Queues again the studies a stopped server left queued or running, with what they had finished.</summary>
+    // The job engine: the study ends in the store first, so a part whose job is stopped by the withdrawal sees it ended.
+    private bool CancelJobs(string id)
+    {
+        if (!registry.Store.End(id, StudyStatus.Cancelled, "Cancelled.")) return false;
+        jobs!.Cancel(id);
+        events.Publish(new StudyCancelledEvent(id));
+        return true;
+    }
+
+    /// <summary>Queues again the studies a stopped server left queued or running, with what they had finished. Not under
+    /// the job engine: there a study's jobs outlive any process, and workers may be training it right now.</summary>
     public int ResumeUnfinished()
     {
+        if (jobs is not null) return 0;
         var unfinished = registry.Store.Unfinished();
         foreach (var id in unfinished)
         {

@@ -66,4 +66,37 @@ public sealed class TeacherLogitsTests
         Assert.Equal(directHistory.Select(e => (e.TrainLoss, e.ValAccuracy, e.DistillationLoss)),
             cachedHistory.Select(e => (e.TrainLoss, e.ValAccuracy, e.DistillationLoss)));
     }
+
+    /// <summary>The job engine stores a seed's logits as bytes for trials on other workers: every row comes back bit for bit.</summary>
+    [Fact]
+    public void BytesGiveBackEveryRowBitForBit()
+    {
+        var data = TinyData.Lab(train: 40);
+        manual_seed(3);
+        using var teacher = new TeacherNet(new ModelSpec(ModelKind.Teacher, 48));
+        using var cache = TeacherLogits.Compute(teacher, data.Train, 16, CPU, CancellationToken.None);
+
+        using var back = TeacherLogits.FromBytes(cache.ToBytes(), CPU);
+
+        var all = Enumerable.Range(0, data.Train.Count).ToArray();
+        using var expected = cache.For(all);
+        using var actual = back.For(all);
+        Assert.Equal(40, back.Count);
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void BytesOfTheWrongLengthAreRefusedWithTheSizes()
+    {
+        var data = TinyData.Lab(train: 20);
+        manual_seed(3);
+        using var teacher = new TeacherNet(new ModelSpec(ModelKind.Teacher, 48));
+        using var cache = TeacherLogits.Compute(teacher, data.Train, 16, CPU, CancellationToken.None);
+        var bytes = cache.ToBytes();
+
+        var cut = Assert.Throws<InvalidDataException>(() => TeacherLogits.FromBytes(bytes[..^4], CPU));
+        Assert.Contains($"20 x 2 need {bytes.Length} bytes; got {bytes.Length - 4}", cut.Message);
+        Assert.Throws<InvalidDataException>(() => TeacherLogits.FromBytes(new byte[3], CPU));
+    }
 }

@@ -47,7 +47,7 @@ public sealed class ClusterFaultTests(PostgresServer server, ITestOutputHelper o
 
         Assert.Equal("worker-a", run.GetProperty("worker").GetString());
         Assert.Equal(AllEpochs, StoredEpochs(id));
-        Assert.Equal("Succeeded", cluster.JobState(id));
+        await cluster.JobReaches(id, "Succeeded");
         var received = hub.Of(id);
         output.WriteLine($"hub client: {received.Count} of {AllEpochs.Length} epoch events, {received.Count(e => e.At > restartedAt)} after the restart: {string.Join(", ", received.Select(e => e.Key))}");
         Assert.Equal(received.Select(e => e.Key).Distinct(), received.Select(e => e.Key));

@@ -102,7 +102,7 @@ public sealed class WorkerProcessTests(PostgresServer server, ITestOutputHelper 
         cluster.StartWorker("worker-b");
         var run = await cluster.WaitFor(http, id, r => r.GetProperty("status").GetString() == "completed", TimeSpan.FromMinutes(4));
         Assert.Equal("worker-b", run.GetProperty("worker").GetString());
-        Assert.Equal("Succeeded", cluster.JobState(id));
+        await cluster.JobReaches(id, "Succeeded");
     }
 
     /// <summary>Hangfire takes a job from its worker without deleting it (as after a database outage hid the worker's
@@ -126,7 +126,7 @@ public sealed class WorkerProcessTests(PostgresServer server, ITestOutputHelper 
         var run = await cluster.WaitFor(http, id, r => r.GetProperty("status").GetString() is "completed" or "cancelled" or "failed", TimeSpan.FromMinutes(4));
         Assert.Equal("completed", run.GetProperty("status").GetString());
         Assert.Contains("lost its job to another attempt", worker.Output);
-        Assert.Equal("Succeeded", cluster.JobState(id));
+        await cluster.JobReaches(id, "Succeeded");
     }
 
     /// <summary>docs/scale-out.md's figure: epoch end on a worker to the event in a dashboard's hub client.</summary>
