@@ -44,6 +44,8 @@ public sealed class ClusterPagesTests(PostgresServer server, ITestOutputHelper o
 
         // Heartbeats and job states come from the workers through PostgreSQL; the tab refreshes itself.
         await Expect(workers).ToContainTextAsync("training", new() { Timeout = 120_000 });
+        // Each training worker says which part of the study it is on.
+        await Expect(workers).ToContainTextAsync(new Regex($"{id}: (teacher of seed|baseline of seed|trial α=)"));
         await BrowserSession.ScreenshotAsync(workersTab, "cluster-workers-training");
 
         // Every trial's event reaches this tab from a worker, without a reload, and the confirm step's verdict too.
