@@ -63,7 +63,7 @@ public sealed class LabFlowTests
         Assert.True(await images.CountAsync() >= 1);
         foreach (var model in new[] { "Teacher", "Distilled", "Scratch" })
             await Assertions.Expect(images.First.GetByLabel($"{model} prediction")).ToContainTextAsync("%");
-        Assert.True(await images.First.GetByRole(AriaRole.Img).EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"));
+        Assert.True(await BrowserSession.LoadedWidthAsync(images.First.GetByRole(AriaRole.Img)) > 0);
 
         // Upload your own picture: every model answers for it.
         var picture = Directory.EnumerateFiles(Path.Combine(host.DataDirectory, "tiny", "dog")).First();
@@ -75,7 +75,7 @@ public sealed class LabFlowTests
         // Shown as the models saw it: stretched to the run's 46 px.
         var seen = yours.GetByRole(AriaRole.Img);
         await Assertions.Expect(seen).ToHaveAttributeAsync("alt", new System.Text.RegularExpressions.Regex("as the models saw it, 46 × 46 pixels"));
-        Assert.Equal(46, await seen.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : -1"));
+        Assert.Equal(46, await BrowserSession.LoadedWidthAsync(seen));
         await BrowserSession.ScreenshotAsync(page, "3-predictions");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs" }).ClickAsync();

@@ -76,6 +76,13 @@ public sealed class BrowserSession : IAsyncDisposable
         await field.PressAsync("Tab");
     }
 
+    /// <summary>An image's natural width once it has loaded: a visible &lt;img&gt; may still be fetching its bytes on a busy
+    /// machine (reading `complete` at once failed that way in CI). An image that fails to load fails the test.</summary>
+    public static Task<int> LoadedWidthAsync(ILocator image) => image.EvaluateAsync<int>(
+        "img => img.complete ? img.naturalWidth : new Promise((loaded, failed) => {" +
+        " img.addEventListener('load', () => loaded(img.naturalWidth));" +
+        " img.addEventListener('error', () => failed(new Error('the image did not load: ' + img.src))); })");
+
     /// <summary>The whole page from its top: scrolled, the fixed app bar would be drawn across the middle of the picture.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
