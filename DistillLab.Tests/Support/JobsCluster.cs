@@ -67,9 +67,12 @@ public sealed class JobsCluster(PostgresServer server, ITestOutputHelper output)
         return names.All(n => workers!.Any(w => w.GetProperty("name").GetString() == n));
     }, TimeSpan.FromSeconds(90), $"workers {string.Join(", ", names)} in /api/workers");
 
-    public static async Task<string> Submit(HttpClient http, object body)
+    public static Task<string> Submit(HttpClient http, object body) => Post(http, "/api/runs", body);
+
+    /// <summary>Posts a run or a study; it must be accepted (202). Returns its id.</summary>
+    private static async Task<string> Post(HttpClient http, string path, object body)
     {
-        var response = await http.PostAsJsonAsync("/api/runs", body);
+        var response = await http.PostAsJsonAsync(path, body);
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
@@ -88,13 +91,7 @@ public sealed class JobsCluster(PostgresServer server, ITestOutputHelper output)
         return run;
     }
 
-    public static async Task<string> SubmitStudy(HttpClient http, object body)
-    {
-        var response = await http.PostAsJsonAsync("/api/studies", body);
-        string text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
-    }
+    public static Task<string> SubmitStudy(HttpClient http, object body) => Post(http, "/api/studies", body);
 
     /// <summary>Polls GET /api/studies/{id} until it completed; a failed or cancelled study fails the test at once.</summary>
     public async Task<JsonElement> WaitForStudy(HttpClient http, string id, TimeSpan timeout)

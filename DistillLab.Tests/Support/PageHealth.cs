@@ -15,12 +15,23 @@ namespace DistillLab.Tests.Support;
 /// </code></example>
 public sealed class PageHealth
 {
-    private readonly DashboardHost host;
+    private readonly Func<IReadOnlyList<string>> serverProblems;
     private readonly List<string> browserErrors = [];
 
-    private PageHealth(DashboardHost host) => this.host = host;
+    private PageHealth(Func<IReadOnlyList<string>> serverProblems) => this.serverProblems = serverProblems;
 
-    public static PageHealth Watch(DashboardHost host) => new(host);
+    /// <summary>A dashboard in this test process: its log entries.</summary>
+    public static PageHealth Watch(DashboardHost host) => new(() => host.Log.Entries
+        .Where(e => e.Level >= LogLevel.Warning && IsPageCategory(e.Category))
+        .Select(e => e.ToString()).ToList());
+
+    /// <summary>A dashboard started as a process of its own: the console logger's "warn:", "fail:" and "crit:" lines of
+    /// the same categories in its output.</summary>
+    public static PageHealth Watch(AppProcess dashboard) => new(() => dashboard.Output.Split('\n')
+        .Where(line => (line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) ||
+                        line.StartsWith("crit:", StringComparison.Ordinal))
+                       && (line.Contains("Microsoft.AspNetCore.Components", StringComparison.Ordinal) || line.Contains("DistillLab.Web.Components", StringComparison.Ordinal)))
+        .ToList());
 
     /// <summary>Records the tab's console errors and uncaught page errors from now on; call it right after opening the tab.</summary>
     public void Follow(IPage page, string name)
@@ -34,11 +45,11 @@ public sealed class PageHealth
 
     /// <summary>Server entries of Blazor's circuits and renderer, and of the dashboard's own components (a chart that
     /// failed in the browser logs a warning there before it redraws), at Warning or above.</summary>
-    public IReadOnlyList<string> ServerProblems() => host.Log.Entries
-        .Where(e => e.Level >= LogLevel.Warning &&
-                    (e.Category.StartsWith("Microsoft.AspNetCore.Components", StringComparison.Ordinal) ||
-                     e.Category.StartsWith("DistillLab.Web.Components", StringComparison.Ordinal)))
-        .Select(e => e.ToString()).ToList();
+    public IReadOnlyList<string> ServerProblems() => serverProblems();
+
+    private static bool IsPageCategory(string category) =>
+        category.StartsWith("Microsoft.AspNetCore.Components", StringComparison.Ordinal) ||
+        category.StartsWith("DistillLab.Web.Components", StringComparison.Ordinal);
 
     public IReadOnlyList<string> BrowserProblems()
     {

@@ -27,8 +27,7 @@ public sealed class StoredFiles(RunStore store, RunJournal journal, IOptions<Dat
     public void Upload(string owner, IEnumerable<string> names)
     {
         if (!InDatabase) return;
-        var files = names.Select(name => (Name: name, Path: LocalPath(owner, name))).Where(f => File.Exists(f.Path))
-            .Select(f => (f.Name, File.ReadAllBytes(f.Path))).ToList();
+        var files = ReadLocal(owner, names);
         if (files.Count > 0) journal.Write(_ => Save(owner, files));
     }
 
@@ -37,8 +36,7 @@ public sealed class StoredFiles(RunStore store, RunJournal journal, IOptions<Dat
     public void UploadNow(string owner, IEnumerable<string> names)
     {
         if (!InDatabase) return;
-        var files = names.Select(name => (Name: name, Path: LocalPath(owner, name))).Where(f => File.Exists(f.Path))
-            .Select(f => (f.Name, File.ReadAllBytes(f.Path))).ToList();
+        var files = ReadLocal(owner, names);
         if (files.Count > 0) Save(owner, files);
     }
 
@@ -72,18 +70,28 @@ public sealed class StoredFiles(RunStore store, RunJournal journal, IOptions<Dat
         if (InDatabase) store.Use(db => Blobs(db).Where(b => b.Owner == owner).ExecuteDelete());
     }
 
-    /// <summary>Stores files of the owner, replacing any of the same name (a retried write stays one row).</summary>
+    /// <summary>The named files of the owner's local folder that exist, read now.</summary>
+    private List<(string Name, byte[] Bytes)> ReadLocal(string owner, IEnumerable<string> names) =>
+        names.Select(name => (Name: name, Path: LocalPath(owner, name))).Where(f => File.Exists(f.Path))
+            .Select(f => (f.Name, File.ReadAllBytes(f.Path))).ToList();
+
     private void Save(string owner, IReadOnlyList<(string Name, byte[] Bytes)> files) => store.Use(db =>
     {
-        var blobs = Blobs(db);
         using var transaction = db.Database.BeginTransaction();
+        Replace(Blobs(db), owner, files);
+        db.SaveChanges();
+        transaction.Commit();
+    });
+
+    /// <summary>Adds files of the owner to <paramref name="blobs"/>, deleting any of the same name first (a retried write
+    /// stays one row); the caller saves, inside its own transaction.</summary>
+    internal static void Replace(DbSet<BlobRow> blobs, string owner, IReadOnlyList<(string Name, byte[] Bytes)> files)
+    {
         var names = files.Select(f => f.Name).ToList();
         blobs.Where(b => b.Owner == owner && names.Contains(b.Name)).ExecuteDelete();
         var now = DateTimeOffset.UtcNow;
         blobs.AddRange(files.Select(f => new BlobRow { Owner = owner, Name = f.Name, Bytes = f.Bytes, Created = now }));
-        db.SaveChanges();
-        transaction.Commit();
-    });
+    }
 
     private byte[]? Load(string owner, string name) =>
         store.Use(db => Blobs(db).Where(b => b.Owner == owner && b.Name == name).Select(b => b.Bytes).SingleOrDefault());

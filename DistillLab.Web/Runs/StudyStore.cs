@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Globalization;
 using System.Text.Json;
 using DistillLab.Core.Studies;
@@ -58,16 +59,24 @@ public sealed partial class StudyStore(RunStore runs, RunJournal journal)
     {
         using var transaction = db.Database.BeginTransaction();
         // Replaces an entry stored before (a write retried after its first attempt landed stays one entry).
-        db.StudyEntries.Where(e => e.StudyId == studyId && e.Kind == kind && e.Seed == seed && e.Setting == setting).ExecuteDelete();
-        int ordinal = db.StudyEntries.Count(e => e.StudyId == studyId);
-        db.StudyEntries.Add(new StudyEntryRow
-        {
-            StudyId = studyId, Kind = kind, Seed = seed, Setting = setting, Ordinal = ordinal, Entry = entry, ModelKey = modelKey,
-            Finished = DateTimeOffset.UtcNow,
-        });
+        db.StudyEntries.Where(EntryOf(studyId, kind, seed, setting)).ExecuteDelete();
+        var row = NewEntry(db, studyId, kind, seed, setting, entry);
+        row.ModelKey = modelKey;
+        db.StudyEntries.Add(row);
         db.SaveChanges();
         transaction.Commit();
     });
+
+    /// <summary>The entry of one part: a seed's teacher or baseline (empty setting), a trial, a rung value.</summary>
+    private static Expression<Func<StudyEntryRow, bool>> EntryOf(string studyId, string kind, int seed, string setting) =>
+        e => e.StudyId == studyId && e.Kind == kind && e.Seed == seed && e.Setting == setting;
+
+    /// <summary>A new entry, finished now, numbered after the study's entries so far.</summary>
+    private static StudyEntryRow NewEntry(RunHistoryDb db, string studyId, string kind, int seed, string setting, string entry) => new()
+    {
+        StudyId = studyId, Kind = kind, Seed = seed, Setting = setting, Ordinal = db.StudyEntries.Count(e => e.StudyId == studyId),
+        Entry = entry, Finished = DateTimeOffset.UtcNow,
+    };
 
     /// <summary>A trial's setting as the entries table keys it.</summary>
     internal static string SettingKey(StudySetting s) => string.Create(CultureInfo.InvariantCulture,

@@ -13,7 +13,7 @@ public sealed partial class StudyStore
 {
     /// <summary>True when the part (a seed's teacher or baseline with an empty setting, or a trial) is stored.</summary>
     public bool HasPart(string studyId, string kind, int seed, string setting = "") => runs.Use(db =>
-        db.StudyEntries.Any(e => e.StudyId == studyId && e.Kind == kind && e.Seed == seed && e.Setting == setting));
+        db.StudyEntries.Any(EntryOf(studyId, kind, seed, setting)));
 
     /// <summary>Stores a seed's baseline unless it is stored already (see <see cref="AddPartOnce"/>).</summary>
     public bool AddBaselineOnce(string studyId, BaselineResult baseline, int parts, Action? lastPart) =>
@@ -34,59 +34,37 @@ public sealed partial class StudyStore
     /// per study (a marker entry records it); a throw rolls the part back, so its job's next attempt decides again.</param>
     /// <returns>False when the part was there before: nothing written.</returns>
     private bool AddPartOnce(string studyId, string kind, int seed, string setting, string entry,
-        IReadOnlyList<(string Name, byte[] Bytes)> files, int parts, Action? lastPart) => runs.Use(db =>
+        IReadOnlyList<(string Name, byte[] Bytes)> files, int parts, Action? lastPart) => Locked(studyId, db =>
     {
-        using var transaction = db.Database.BeginTransaction();
-        if (db is PostgresRunHistoryDb)
-            db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({LockKey(studyId)})");
-        if (db.StudyEntries.Any(e => e.StudyId == studyId && e.Kind == kind && e.Seed == seed && e.Setting == setting)) return false;
-        var now = DateTimeOffset.UtcNow;
-        db.StudyEntries.Add(new StudyEntryRow
-        {
-            StudyId = studyId, Kind = kind, Seed = seed, Setting = setting, Ordinal = db.StudyEntries.Count(e => e.StudyId == studyId),
-            Entry = entry, Finished = now,
-        });
+        if (db.StudyEntries.Any(EntryOf(studyId, kind, seed, setting))) return false;
+        db.StudyEntries.Add(NewEntry(db, studyId, kind, seed, setting, entry));
         if (db is PostgresRunHistoryDb postgres && files.Count > 0)
-        {
-            var names = files.Select(f => f.Name).ToList();
-            string owner = StoredFiles.StudyOwner(studyId);
-            postgres.Blobs.Where(b => b.Owner == owner && names.Contains(b.Name)).ExecuteDelete();
-            postgres.Blobs.AddRange(files.Select(f => new BlobRow { Owner = owner, Name = f.Name, Bytes = f.Bytes, Created = now }));
-        }
+            StoredFiles.Replace(postgres.Blobs, StoredFiles.StudyOwner(studyId), files);
         db.SaveChanges();
         int done = db.StudyEntries.Count(e => e.StudyId == studyId && (e.Kind == BaselineKind || e.Kind == TrialKind));
         if (done >= parts && lastPart is not null && !db.StudyEntries.Any(e => e.StudyId == studyId && e.Kind == ConfirmKind))
         {
-            db.StudyEntries.Add(new StudyEntryRow { StudyId = studyId, Kind = ConfirmKind, Seed = 0, Setting = "", Ordinal = -1, Entry = "{}", Finished = now });
+            db.StudyEntries.Add(new StudyEntryRow { StudyId = studyId, Kind = ConfirmKind, Seed = 0, Setting = "", Ordinal = -1, Entry = "{}", Finished = DateTimeOffset.UtcNow });
             db.SaveChanges();
             lastPart();
         }
-        transaction.Commit();
         return true;
     });
 
     /// <summary>Records a trial's validation accuracy at a rung of successive halving (once: a trial run again after a
     /// kill keeps its first value) and returns every value its seed's trials recorded at that rung, its own included, in
     /// the order they came. Under the study's lock, so that each decision sees the values recorded before it.</summary>
-    public IReadOnlyList<double> RecordRung(string studyId, TrialKey trial, int epoch, double valAccuracy) => runs.Use(db =>
+    public IReadOnlyList<double> RecordRung(string studyId, TrialKey trial, int epoch, double valAccuracy) => Locked(studyId, db =>
     {
-        using var transaction = db.Database.BeginTransaction();
-        if (db is PostgresRunHistoryDb)
-            db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({LockKey(studyId)})");
         string suffix = string.Create(CultureInfo.InvariantCulture, $"@{epoch}"), setting = SettingKey(trial.Setting) + suffix;
-        if (!db.StudyEntries.Any(e => e.StudyId == studyId && e.Kind == RungKind && e.Seed == trial.Seed && e.Setting == setting))
+        if (!db.StudyEntries.Any(EntryOf(studyId, RungKind, trial.Seed, setting)))
         {
-            db.StudyEntries.Add(new StudyEntryRow
-            {
-                StudyId = studyId, Kind = RungKind, Seed = trial.Seed, Setting = setting, Ordinal = db.StudyEntries.Count(e => e.StudyId == studyId),
-                Entry = Json(valAccuracy), Finished = DateTimeOffset.UtcNow,
-            });
+            db.StudyEntries.Add(NewEntry(db, studyId, RungKind, trial.Seed, setting, Json(valAccuracy)));
             db.SaveChanges();
         }
-        var values = db.StudyEntries.Where(e => e.StudyId == studyId && e.Kind == RungKind && e.Seed == trial.Seed && e.Setting.EndsWith(suffix))
+        return (IReadOnlyList<double>)db.StudyEntries
+            .Where(e => e.StudyId == studyId && e.Kind == RungKind && e.Seed == trial.Seed && e.Setting.EndsWith(suffix))
             .OrderBy(e => e.Ordinal).Select(e => e.Entry).ToList().Select(v => FromJson<double>(v)).ToList();
-        transaction.Commit();
-        return values;
     });
 
     /// <summary>A study's advisory lock key: the first 8 bytes of its id's SHA-256, so every process derives the same.</summary>
@@ -95,14 +73,18 @@ public sealed partial class StudyStore
 
     /// <summary>The study as <see cref="Load"/> reads it, under the study's lock: a part whose transaction queued the
     /// confirm step (<see cref="AddPartOnce"/>) has committed, or rolled back, before this reads.</summary>
-    public StudyDetails? LoadLocked(string id) => runs.Use(db =>
+    public StudyDetails? LoadLocked(string id) => Locked(id, db => Read(db, id));
+
+    /// <summary>Runs <paramref name="work"/> in a transaction that holds the study's advisory lock (PostgreSQL; SQLite
+    /// writes one at a time anyway) and commits it.</summary>
+    private T Locked<T>(string studyId, Func<RunHistoryDb, T> work) => runs.Use(db =>
     {
         using var transaction = db.Database.BeginTransaction();
         if (db is PostgresRunHistoryDb)
-            db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({LockKey(id)})");
-        var study = Read(db, id);
+            db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({LockKey(studyId)})");
+        var result = work(db);
         transaction.Commit();
-        return study;
+        return result;
     });
 
     /// <summary>Marks a queued study running (its first job started); false when it was not queued.</summary>

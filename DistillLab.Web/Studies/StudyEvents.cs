@@ -7,7 +7,16 @@ namespace DistillLab.Web.Studies;
 /// subscribe once), so a study event is a <see cref="RunEvent"/> whose RunId is the study's id. The model a study trains
 /// reports the ordinary run events (PhaseStarted, BatchProgress, EpochCompleted) under the study's id too;
 /// <see cref="TrialStartedEvent"/> and <see cref="StudyDetails.Current"/> say which trial they belong to.</summary>
-public abstract record StudyEvent(string StudyId) : RunEvent(StudyId);
+public abstract record StudyEvent(string StudyId) : RunEvent(StudyId)
+{
+    /// <summary>The event that says a trial ended: completed, pruned or failed.</summary>
+    public static StudyEvent TrialEnded(string studyId, TrialResult trial) => trial.Status switch
+    {
+        TrialStatus.Pruned => new TrialPrunedEvent(studyId, trial),
+        TrialStatus.Failed => new TrialFailedEvent(studyId, trial),
+        _ => new TrialCompletedEvent(studyId, trial),
+    };
+}
 
 public sealed record StudyQueuedEvent(string StudyId, int Position, StudyConfig Config, int Trials) : StudyEvent(StudyId);
 /// <summary>The study left the queue (or resumed after a restart with <paramref name="FinishedTrials"/> already done).</summary>

@@ -89,12 +89,7 @@ public sealed class StudyExecution(StudyRegistry registry, RunEventStream events
             {
                 live.Update(s => s with { Trials = [.. s.Trials, trial], Current = null });
                 registry.Record(s => s.AddTrial(id, trial));
-                events.PublishAndWait(trial.Status switch
-                {
-                    TrialStatus.Pruned => new TrialPrunedEvent(id, trial),
-                    TrialStatus.Failed => new TrialFailedEvent(id, trial),
-                    _ => new TrialCompletedEvent(id, trial),
-                }, EpochEventWait);
+                events.PublishAndWait(StudyEvent.TrialEnded(id, trial), EpochEventWait);
             },
             ModelEvent = (seed, trial, e) => OnModelEvent(live, seed, trial, e, throttle),
             BestStudent = best => bestModels.Keep(id, best),

@@ -97,12 +97,7 @@ public sealed class StudyPartExecution(StudyStore store, StudyTeachers teachers,
             return;
         }
         logger.LogInformation("Study {StudyId}: trial {Trial} stored ({Status}) by worker {Worker}", studyId, key, result.Status, worker);
-        events.PublishAndWait(result.Status switch
-        {
-            TrialStatus.Pruned => new TrialPrunedEvent(studyId, result),
-            TrialStatus.Failed => new TrialFailedEvent(studyId, result),
-            _ => new TrialCompletedEvent(studyId, result),
-        }, EpochEventWait);
+        events.PublishAndWait(StudyEvent.TrialEnded(studyId, result), EpochEventWait);
     }
 
     /// <summary>Successive halving across workers: at a rung the trial's value is recorded in the store and decided on

@@ -25,8 +25,9 @@ public sealed class ClusterPagesTests(PostgresServer server, ITestOutputHelper o
         await cluster.WaitForWorkers(http, "worker-a", "worker-b");
 
         await using var browser = await BrowserSession.StartAsync();
-        var errors = new List<string>();
-        var workersTab = await Follow(await browser.OpenAsync(new Uri(http.BaseAddress!, "/workers")), "workers tab", errors);
+        var health = PageHealth.Watch(dashboard);
+        var workersTab = await browser.OpenAsync(new Uri(http.BaseAddress!, "/workers"));
+        health.Follow(workersTab, "workers tab");
         var workers = workersTab.GetByRole(AriaRole.Table, new() { Name = "Workers" });
         await Expect(workers).ToContainTextAsync("worker-a");
         await Expect(workers).ToContainTextAsync("worker-b");
@@ -38,7 +39,8 @@ public sealed class ClusterPagesTests(PostgresServer server, ITestOutputHelper o
             data = "synthetic", imageSize = 48, limit = 400, teacherEpochs = 3, studentEpochs = 3, batchSize = 16,
             alpha = new[] { 0.1, 0.5 }, temperature = new[] { 2.0, 5.0 }, seeds = 2,
         });
-        var studiesTab = await Follow(await browser.OpenAsync(new Uri(http.BaseAddress!, $"/studies?id={id}")), "studies tab", errors);
+        var studiesTab = await browser.OpenAsync(new Uri(http.BaseAddress!, $"/studies?id={id}"));
+        health.Follow(studiesTab, "studies tab");
         var done = studiesTab.GetByLabel("Trials done");
         await Expect(done).ToHaveTextAsync(new Regex("^[0-7] of 8 trials done$"));
 
@@ -57,23 +59,7 @@ public sealed class ClusterPagesTests(PostgresServer server, ITestOutputHelper o
 
         var study = await cluster.WaitForStudy(http, id, TimeSpan.FromSeconds(30));
         Assert.Equal(8, study.GetProperty("trials").GetArrayLength());
-        lock (errors) Assert.True(errors.Count == 0, string.Join("\n", errors));
-        // The console logger writes "warn:" / "fail:" and the category on one line.
-        var blazorProblems = dashboard.Output.Split('\n')
-            .Where(line => (line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
-                           && (line.Contains("Microsoft.AspNetCore.Components", StringComparison.Ordinal) || line.Contains("DistillLab.Web.Components", StringComparison.Ordinal)))
-            .ToList();
-        Assert.True(blazorProblems.Count == 0, "The dashboard logged:\n" + string.Join("\n", blazorProblems));
-    }
-
-    private static Task<IPage> Follow(IPage page, string name, List<string> errors)
-    {
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error") lock (errors) errors.Add($"{name} console: {message.Text}");
-        };
-        page.PageError += (_, error) => { lock (errors) errors.Add($"{name} page error: {error}"); };
-        return Task.FromResult(page);
+        health.AssertHealthy();
     }
 
     public void Dispose() => cluster.Dispose();
