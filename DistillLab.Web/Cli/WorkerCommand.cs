@@ -1,6 +1,7 @@
 using DistillLab.Core.Runtime;
 using DistillLab.Web.Hosting;
 using DistillLab.Web.Jobs;
+using DistillLab.Web.Runs.RunHistory;
 using DistillLab.Web.Settings;
 using Npgsql;
 
@@ -40,27 +41,22 @@ public static class WorkerCommand
         return 0;
     }
 
-    /// <summary>Waits until PostgreSQL answers, saying so once per try with a growing pause (1 s to 30 s).</summary>
+    /// <summary>Waits until PostgreSQL answers, saying so once per try with a growing pause (DatabaseRetry.UntilReachable:
+    /// 1 s to 30 s); false when stopped (Ctrl+C) meanwhile.</summary>
     private static async Task<bool> WaitForDatabase(string connectionString, CancellationToken cancellationToken)
     {
         var where = new NpgsqlConnectionStringBuilder(connectionString);
-        var delay = TimeSpan.FromSeconds(1);
-        while (true)
+        var untilReachable = DatabaseRetry.Pipeline(DatabaseRetry.UntilReachable, DatabaseRetry.IsConnectionLost, notice =>
+            Console.Error.WriteLine($"worker: PostgreSQL at {where.Host}:{where.Port} (database {where.Database}) cannot be reached ({notice.Error.Message}); retrying in {notice.Seconds} s"));
+        try
         {
-            try
+            await untilReachable.ExecuteAsync(async token =>
             {
                 await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(cancellationToken);
-                return true;
-            }
-            catch (OperationCanceledException) { return false; }
-            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
-            {
-                Console.Error.WriteLine($"worker: PostgreSQL at {where.Host}:{where.Port} (database {where.Database}) cannot be reached ({e.Message}); retrying in {delay.TotalSeconds:0} s");
-            }
-            try { await Task.Delay(delay, cancellationToken); }
-            catch (OperationCanceledException) { return false; }
-            delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
+                await connection.OpenAsync(token);
+            }, cancellationToken);
+            return true;
         }
+        catch (OperationCanceledException) { return false; }
     }
 }

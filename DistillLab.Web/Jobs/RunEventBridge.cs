@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using DistillLab.Web.Runs;
+using DistillLab.Web.Runs.RunHistory;
 using Npgsql;
 
 namespace DistillLab.Web.Jobs;
@@ -56,34 +57,56 @@ public sealed class RunEventBridge(RunEventStream events, RunRegistry registry, 
 
     private async Task Listen(CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromSeconds(1);
         bool failed = false;
+        var reconnect = DatabaseRetry.Pipeline(DatabaseRetry.UntilReachable, DatabaseRetry.IsConnectionLost, notice =>
+        {
+            logger.LogWarning("Live run events from other processes stopped: PostgreSQL cannot be reached ({Reason}); retrying in {Seconds} s",
+                notice.Error.Message, notice.Seconds);
+            failed = true;
+            ClearPool();
+        });
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var connection = new NpgsqlConnection(settings.RequireConnection());
-                connection.Notification += (_, n) => Receive(n.Payload);
-                await connection.OpenAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
+                await using var connection = await reconnect.ExecuteAsync(Connect, stoppingToken);
                 if (failed) logger.LogInformation("Live run events from other processes flow again");
                 failed = false;
-                delay = TimeSpan.FromSeconds(1);
                 while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException or IOException)
+            catch (Exception ex) when (DatabaseRetry.IsConnectionLost(ex))
             {
+                // A connection that was up broke: the first pause, then the pipeline again, its waits growing from the start.
                 logger.LogWarning("Live run events from other processes stopped: PostgreSQL cannot be reached ({Reason}); retrying in {Seconds} s",
-                    ex.Message, delay.TotalSeconds);
+                    ex.Message, DatabaseRetry.UntilReachable.FirstWait.TotalSeconds);
                 failed = true;
-                NpgsqlConnection.ClearPool(new NpgsqlConnection(settings.RequireConnection()));
-                try { await Task.Delay(delay, stoppingToken); }
+                ClearPool();
+                try { await Task.Delay(DatabaseRetry.UntilReachable.FirstWait, stoppingToken); }
                 catch (OperationCanceledException) { return; }
-                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
             }
         }
     }
+
+    /// <summary>A connection that LISTENs on the channel; disposed again when either step fails.</summary>
+    private async ValueTask<NpgsqlConnection> Connect(CancellationToken stoppingToken)
+    {
+        var connection = new NpgsqlConnection(settings.RequireConnection());
+        try
+        {
+            connection.Notification += (_, n) => Receive(n.Payload);
+            await connection.OpenAsync(stoppingToken);
+            await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void ClearPool() => NpgsqlConnection.ClearPool(new NpgsqlConnection(settings.RequireConnection()));
 
     private void Receive(string payload)
     {

@@ -1,4 +1,6 @@
+using DistillLab.Web.Runs.RunHistory;
 using Npgsql;
+using Polly;
 
 namespace DistillLab.Web.Jobs;
 
@@ -11,6 +13,8 @@ internal sealed class RunEventSender(string connectionString, string channel, IL
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Queue<string> held = new();
     private NpgsqlConnection? connection;
+    private ResiliencePipeline? onceMore;
+    private bool reused;
     private bool waiting;
     private int dropped;
 
@@ -58,32 +62,41 @@ internal sealed class RunEventSender(string connectionString, string channel, IL
     /// <returns>Null when sent, otherwise why not.</returns>
     private async Task<string?> TrySend(string payload)
     {
-        for (int attempt = 1; ; attempt++)
+        try
         {
-            // A connection a restarted server broke still looks open until used: one more try on a fresh one.
-            bool reused = connection is { State: System.Data.ConnectionState.Open };
-            try
+            await OnceMore.ExecuteAsync(_ => Notify(payload));
+            return null;
+        }
+        catch (Exception ex) when (DatabaseRetry.IsConnectionLost(ex)) { return ex.Message; }
+    }
+
+    // A connection a restarted server broke still looks open until used: one more try at once, on a fresh one.
+    private ResiliencePipeline OnceMore => onceMore ??= DatabaseRetry.Pipeline(DatabaseRetry.OnceMore(TimeSpan.Zero),
+        e => reused && DatabaseRetry.IsConnectionLost(e), _ => { });
+
+    private async ValueTask Notify(string payload)
+    {
+        reused = connection is { State: System.Data.ConnectionState.Open };
+        try
+        {
+            if (!reused)
             {
-                if (!reused)
-                {
-                    if (connection is not null) await connection.DisposeAsync();
-                    connection = new NpgsqlConnection(connectionString);
-                    await connection.OpenAsync();
-                }
-                await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
-                notify.Parameters.AddWithValue("channel", channel);
-                notify.Parameters.AddWithValue("payload", payload);
-                await notify.ExecuteNonQueryAsync();
-                return null;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException or IOException)
-            {
-                // The pool's other idle connections died with the server too.
-                NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
                 if (connection is not null) await connection.DisposeAsync();
-                connection = null;
-                if (!reused || attempt > 1) return ex.Message;
+                connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync();
             }
+            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
+            notify.Parameters.AddWithValue("channel", channel);
+            notify.Parameters.AddWithValue("payload", payload);
+            await notify.ExecuteNonQueryAsync();
+        }
+        catch (Exception ex) when (DatabaseRetry.IsConnectionLost(ex))
+        {
+            // The pool's other idle connections died with the server too.
+            NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
+            if (connection is not null) await connection.DisposeAsync();
+            connection = null;
+            throw;
         }
     }
 

@@ -1,5 +1,6 @@
 using DistillLab.Core.Studies;
 using DistillLab.Web.Runs;
+using DistillLab.Web.Runs.RunHistory;
 using DistillLab.Web.Studies;
 using Hangfire;
 using Hangfire.Server;
@@ -12,12 +13,11 @@ namespace DistillLab.Web.Jobs;
 /// the worker and the reason when the part cannot be done. Execution is at least once: a job whose worker was killed
 /// runs again elsewhere, and a part that another attempt stored is not stored again.</summary>
 /// <remarks>A part keeps nothing half-done, so a stopping worker (SIGTERM) stops its part within a batch and hands the
-/// job back at once, and a part whose database write failed while PostgreSQL was away is simply done again.</remarks>
+/// job back at once, and a part whose database work failed while PostgreSQL was away is simply done again
+/// (DatabaseRetry.StudyPart: up to 8 tries, 1-30 s apart).</remarks>
 public sealed class StudyJob(StudyStore store, StudyPartExecution parts, HangfireStudyJobs jobs, RunEventStream events,
     JobsSettings settings, IHostApplicationLifetime lifetime, IBackgroundJobClient client, ILogger<StudyJob> logger)
 {
-    private const int Attempts = 8; // 1 + 2 + 4 + … s: about two minutes of PostgreSQL away
-
     /// <param name="context">Filled in by Hangfire (null when enqueued).</param>
     /// <param name="cancellationToken">Hangfire's: cancelled when the job is withdrawn (the study cancelled).</param>
     [AutomaticRetry(Attempts = 0)] // a failed part fails the study, which the user may submit again
@@ -48,10 +48,12 @@ public sealed class StudyJob(StudyStore store, StudyPartExecution parts, Hangfir
     private void Run(string studyId, string part, PerformContext? context, CancellationToken jobToken, Action<StudyConfig, CancellationToken> work)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(jobToken, lifetime.ApplicationStopping);
-        var delay = TimeSpan.FromSeconds(1);
-        for (int attempt = 1; ; attempt++)
+        var again = DatabaseRetry.Pipeline(DatabaseRetry.StudyPart, DatabaseRetry.IsAway, notice => logger.LogWarning(
+            "Study {StudyId}: {Part} on worker {Worker} could not reach PostgreSQL ({Reason}); doing it again in {Seconds} s",
+            studyId, part, settings.WorkerName, notice.Error.Message, notice.Seconds));
+        try
         {
-            try
+            again.Execute(token =>
             {
                 if (store.Head(studyId) is not { IsActive: true } study)
                 {
@@ -60,38 +62,24 @@ public sealed class StudyJob(StudyStore store, StudyPartExecution parts, Hangfir
                 }
                 if (store.MarkRunning(studyId)) events.Publish(new StudyStartedEvent(studyId, 0));
                 logger.LogInformation("Study {StudyId}: {Part} starts on worker {Worker}", studyId, part, settings.WorkerName);
-                work(study.Config, stop.Token);
-                return;
-            }
-            catch (OperationCanceledException) when (store.Head(studyId) is { IsActive: false })
-            {
-                logger.LogInformation("Study {StudyId} ended while worker {Worker} trained {Part}: it stops", studyId, settings.WorkerName, part);
-                return;
-            }
-            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && context is not null)
-            {
-                logger.LogInformation("Study {StudyId}: {Part} is handed back: worker {Worker} stops", studyId, part, settings.WorkerName);
-                client.ChangeState(context.BackgroundJob.Id,
-                    new EnqueuedState { Reason = $"Handed back by worker {settings.WorkerName}, which stops." }, ProcessingState.StateName);
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException && Transient(e) && attempt < Attempts)
-            {
-                logger.LogWarning("Study {StudyId}: {Part} on worker {Worker} could not reach PostgreSQL ({Reason}); doing it again in {Seconds} s",
-                    studyId, part, settings.WorkerName, e.Message, delay.TotalSeconds);
-                stop.Token.WaitHandle.WaitOne(delay);
-                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                string message = $"Worker {settings.WorkerName} could not train {part}: {e.Message}";
-                logger.LogError(e, "Study {StudyId}: {Message}", studyId, message);
-                if (store.End(studyId, StudyStatus.Failed, message)) events.Publish(new StudyFailedEvent(studyId, message));
-                return;
-            }
+                work(study.Config, token);
+            }, stop.Token);
+        }
+        catch (OperationCanceledException) when (store.Head(studyId) is { IsActive: false })
+        {
+            logger.LogInformation("Study {StudyId} ended while worker {Worker} trained {Part}: it stops", studyId, settings.WorkerName, part);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && context is not null)
+        {
+            logger.LogInformation("Study {StudyId}: {Part} is handed back: worker {Worker} stops", studyId, part, settings.WorkerName);
+            client.ChangeState(context.BackgroundJob.Id,
+                new EnqueuedState { Reason = $"Handed back by worker {settings.WorkerName}, which stops." }, ProcessingState.StateName);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            string message = $"Worker {settings.WorkerName} could not train {part}: {e.Message}";
+            logger.LogError(e, "Study {StudyId}: {Message}", studyId, message);
+            if (store.End(studyId, StudyStatus.Failed, message)) events.Publish(new StudyFailedEvent(studyId, message));
         }
     }
-
-    private static bool Transient(Exception e) => RunJournal.IsTransient(e) || e is Npgsql.NpgsqlException { IsTransient: true }
-                                                   || e.InnerException is Npgsql.NpgsqlException { IsTransient: true };
 }

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using DistillLab.Web.Settings;
+using Polly;
 
 namespace DistillLab.Web.Runs.RunHistory;
 
@@ -28,29 +29,27 @@ public abstract class HistoryDatabase
     /// second attempt can get past (a connection a restarted PostgreSQL broke).</summary>
     public T Execute<T>(Func<RunHistoryDb, T> work)
     {
-        for (int attempt = 1; ; attempt++)
+        try
         {
-            try
+            return Retry.Execute(() =>
             {
                 using var db = Open();
                 return work(db);
-            }
-            catch (Exception e)
-            {
-                var inner = HistoryErrors.Unwrap(e);
-                if (ShouldRetry(inner, attempt)) continue;
-                if (ReferenceEquals(inner, e)) throw;
-                ExceptionDispatchInfo.Throw(inner);
-            }
+            });
+        }
+        catch (Exception e) when (!ReferenceEquals(HistoryErrors.Unwrap(e), e))
+        {
+            ExceptionDispatchInfo.Throw(HistoryErrors.Unwrap(e));
+            throw; // not reached: Throw does not return
         }
     }
 
     /// <summary>The same for work that returns nothing.</summary>
     public void Execute(Action<RunHistoryDb> work) => Execute(db => { work(db); return 0; });
 
-    /// <summary>Whether <paramref name="error"/> (unwrapped) after this many attempts is worth another; false by
-    /// default (SQLite waits for its lock itself, and RunJournal retries the training side's writes).</summary>
-    protected virtual bool ShouldRetry(Exception error, int attempt) => false;
+    /// <summary>What a failed unit of work gets before the caller sees the error (DatabaseRetry): nothing by default
+    /// (SQLite waits for its lock itself, and RunJournal retries the training side's writes).</summary>
+    protected virtual ResiliencePipeline Retry => ResiliencePipeline.Empty;
 
     /// <summary>The database Jobs:Engine names: SQLite in the data folder, or PostgreSQL.</summary>
     public static HistoryDatabase From(DataOptions data, JobsOptions jobs, string? connectionString, ILoggerFactory loggers) =>
