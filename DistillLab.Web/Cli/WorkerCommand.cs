@@ -28,7 +28,8 @@ public static class WorkerCommand
         var jobs = JobsSettings.From(builder.Configuration);
         string connection = jobs.RequireConnection();
         // Hangfire's logs of an unreachable database are stack traces every few seconds; one line a try says it better.
-        builder.Logging.AddFilter("Hangfire", LogLevel.Critical);
+        // Logging:LogLevel:Hangfire (DISTILLLAB_Logging__LogLevel__Hangfire=Information) turns them back on to debug it.
+        if (builder.Configuration["Logging:LogLevel:Hangfire"] is null) builder.Logging.AddFilter("Hangfire", LogLevel.Critical);
         builder.Services.AddDistillLabServices(jobs);
         using var host = builder.Build();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
