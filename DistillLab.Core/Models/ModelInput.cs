@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DistillLab.Core.Models;
@@ -6,5 +7,9 @@ namespace DistillLab.Core.Models;
 public static class ModelInput
 {
     /// <summary>uint8 NCHW pixels as the models take them: float32, divided by 255 (the lab's scaling).</summary>
-    public static Tensor FromPixels(Tensor pixels) => pixels.to_type(ScalarType.Float32).div_(255f);
+    public static Tensor FromPixels(Tensor pixels)
+    {
+        using var scale = 255f.ToScalar(); // held until libtorch has used it (see Distiller.ComputeLoss)
+        return pixels.to_type(ScalarType.Float32).div_(scale);
+    }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using DistillLab.Core.Models;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -50,13 +51,22 @@ public sealed class Distiller
     public static DistillerLoss ComputeLoss(Tensor studentLogits, Tensor teacherLogits, Tensor labels,
         double alpha, double temperature, bool scaleByTemperatureSquared = false)
     {
+        // Every number goes to libtorch as a Scalar held here until the call returns. TorchSharp's implicit conversions
+        // (logits / temperature, alpha * loss) leave their Scalar to the finalizer, which can free it while libtorch
+        // still reads it: a trial on a worker failed once with "Unknown scalar type" in div (CI, 2 December 2026).
+        using var t = temperature.ToScalar();
+        using var epsilon = KerasEpsilon.ToScalar();
+        using var one = 1.0.ToScalar();
+        using var studentWeight = alpha.ToScalar();
+        using var distillationWeight = (1 - alpha).ToScalar();
+        using var tSquared = (temperature * temperature).ToScalar();
         var studentLoss = functional.cross_entropy(studentLogits, labels);
-        var teacherProbs = functional.softmax(teacherLogits / temperature, 1).clamp(KerasEpsilon, 1.0);
-        var studentProbs = functional.softmax(studentLogits / temperature, 1).clamp(KerasEpsilon, 1.0);
+        var teacherProbs = functional.softmax(teacherLogits.div(t), 1).clamp(epsilon, one);
+        var studentProbs = functional.softmax(studentLogits.div(t), 1).clamp(epsilon, one);
         var distillationLoss = (teacherProbs * (teacherProbs / studentProbs).log()).sum(1).mean();
         if (scaleByTemperatureSquared)
-            distillationLoss = distillationLoss * (temperature * temperature);
-        var total = alpha * studentLoss + (1 - alpha) * distillationLoss;
+            distillationLoss = distillationLoss.mul(tSquared);
+        var total = studentLoss.mul(studentWeight) + distillationLoss.mul(distillationWeight);
         return new DistillerLoss(total, studentLoss, distillationLoss);
     }
 

@@ -101,7 +101,9 @@ public sealed class JobsCluster(PostgresServer server, ITestOutputHelper output)
         {
             study = await http.GetFromJsonAsync<JsonElement>($"/api/studies/{id}");
             string status = study.GetProperty("status").GetString()!;
-            Assert.True(status is "queued" or "running" or "completed", $"study {id} is {status}: {study}\n{AllOutput()}");
+            // The error first: CI shows only the start of a long line.
+            Assert.True(status is "queued" or "running" or "completed",
+                $"study {id} is {status}: {(study.TryGetProperty("error", out var error) ? error.GetString() : "")}\n{study}\n{AllOutput()}");
             return status == "completed";
         }, timeout, $"study {id} to complete");
         return study;
