@@ -40,7 +40,7 @@ public sealed record Throughput(double TeacherImagesPerSecond, double StudentIma
     /// <summary>Images per second of a training step and of an evaluation pass (eval mode, no gradients).</summary>
     private static (double Train, double Evaluate) Time(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, int steps)
     {
-        using var optimizer = optim.Adam(model.parameters());
+        using var optimizer = new KerasAdam(model.parameters(), 0.001, 1e-7);
         model.train();
         var train = Rate(Step);
         model.eval();
@@ -64,9 +64,9 @@ public sealed record Throughput(double TeacherImagesPerSecond, double StudentIma
         void Step()
         {
             using var scope = NewDisposeScope();
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             nn.functional.cross_entropy(model.call(images), labels).backward();
-            optimizer.step();
+            optimizer.Step();
             _ = model.parameters().First().sum().item<float>(); // wait for the device
         }
 

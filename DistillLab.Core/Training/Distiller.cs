@@ -52,8 +52,8 @@ public sealed class Distiller
         double alpha, double temperature, bool scaleByTemperatureSquared = false)
     {
         // Every number goes to libtorch as a Scalar held here until the call returns. TorchSharp's implicit conversions
-        // (logits / temperature, alpha * loss) leave their Scalar to the finalizer, which can free it while libtorch
-        // still reads it: a trial on a worker failed once with "Unknown scalar type" in div (CI, 2 December 2026).
+        // (logits / temperature, alpha * loss, and the 1 of loss + loss) leave their Scalar to the finalizer, which can free it while libtorch
+        // still reads it: trials on a worker failed with "Unknown scalar type" in div and a failed check in add (CI, 2 and 3 December 2026).
         using var t = temperature.ToScalar();
         using var epsilon = KerasEpsilon.ToScalar();
         using var one = 1.0.ToScalar();
@@ -66,7 +66,7 @@ public sealed class Distiller
         var distillationLoss = (teacherProbs * (teacherProbs / studentProbs).log()).sum(1).mean();
         if (scaleByTemperatureSquared)
             distillationLoss = distillationLoss.mul(tSquared);
-        var total = studentLoss.mul(studentWeight) + distillationLoss.mul(distillationWeight);
+        var total = studentLoss.mul(studentWeight).add(distillationLoss.mul(distillationWeight), one); // '+' would convert 1 implicitly
         return new DistillerLoss(total, studentLoss, distillationLoss);
     }
 

@@ -31,9 +31,7 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
     public IReadOnlyList<EpochMetrics> Fit(Module<Tensor, Tensor> model, ModelRole role, ImageSet train, ImageSet validation,
         TrainingOptions options, Func<Tensor, Tensor, int[], StepLoss> lossOf, Func<EpochMetrics, bool>? keepGoing = null)
     {
-        // Keras' Adam, as the reference lab: betas 0.9 and 0.999. TorchSharp 0.107's own default for beta2 is 0.99
-        // (its documentation says 0.999), so both are spelled out.
-        using var optimizer = optim.Adam(model.parameters(), options.LearningRate, beta1: 0.9, beta2: 0.999, eps: options.AdamEpsilon);
+        using var optimizer = new KerasAdam(model.parameters(), options.LearningRate, options.AdamEpsilon);
         int batches = BatchLoader.BatchCount(train.Count, options.BatchSize);
         onEvent(new PhaseStarted(role, options.Epochs, batches, CountParameters(model)));
 
@@ -56,7 +54,7 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
     private sealed record EpochTotals(double Accuracy, double Loss, double? StudentLoss, double? DistillationLoss);
 
     private EpochTotals TrainEpoch(Module<Tensor, Tensor> model, ModelRole role, ImageSet train, TrainingOptions options,
-        int epoch, int batches, optim.Optimizer optimizer, Func<Tensor, Tensor, int[], StepLoss> lossOf)
+        int epoch, int batches, KerasAdam optimizer, Func<Tensor, Tensor, int[], StepLoss> lossOf)
     {
         model.train();
         double lossSum = 0, studentSum = 0, distillSum = 0;
@@ -90,17 +88,17 @@ public sealed class Trainer(Device device, Action<LabEvent> onEvent, Cancellatio
 
     private sealed record BatchResult(double Loss, long Correct, double? StudentLoss, double? DistillationLoss);
 
-    private BatchResult TrainBatch(Batch batch, optim.Optimizer optimizer, Func<Tensor, Tensor, int[], StepLoss> lossOf)
+    private BatchResult TrainBatch(Batch batch, KerasAdam optimizer, Func<Tensor, Tensor, int[], StepLoss> lossOf)
     {
         using var scope = NewDisposeScope();
         var (images, labels) = ToTensors(batch);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var step = lossOf(images, labels, batch.Indices);
         double loss = step.Loss.item<float>();
         if (!double.IsFinite(loss))
             return new BatchResult(loss, 0, null, null); // no step on a broken loss: the caller stops the run
         step.Loss.backward();
-        optimizer.step();
+        optimizer.Step();
         return new BatchResult(loss, step.Logits.argmax(1).eq(labels).sum().item<long>(),
             step.StudentLoss?.item<float>(), step.DistillationLoss?.item<float>());
     }
