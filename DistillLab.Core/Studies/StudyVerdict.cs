@@ -16,8 +16,16 @@ public static class StudyVerdict
         if (test.Ci95High < 0)
             return $"distillation with {setting} hurts by {Points(-test.Mean)} points ({interval}) {seeds}";
         return $"no difference detected: distillation with {setting} changes test accuracy by {Points(test.Mean, signed: true)} points " +
-               $"({interval}) {seeds} — more seeds or more data would be needed";
+               $"({interval}) {seeds} — more seeds or more data would be needed{SeedsHint(test)}";
     }
+
+    /// <summary>A planning figure, not a finding: how many seeds would catch a difference of the size seen, at the
+    /// spread seen, 4 times in 5. Both are estimates from few seeds, hence "about".</summary>
+    private static string SeedsHint(PairedComparison test) => test.SeedsFor80PercentPower() switch
+    {
+        { } n when n > test.Count => $" (if the difference and spread seen here held, about {n} seeds would show it 4 times in 5)",
+        _ => "",
+    };
 
     private static string Points(double fraction, bool signed = false) =>
         (fraction * 100).ToString(signed ? "+0.0;-0.0;0.0" : "0.0", CultureInfo.InvariantCulture);

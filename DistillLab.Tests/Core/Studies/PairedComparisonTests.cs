@@ -61,4 +61,37 @@ public sealed class PairedComparisonTests
         Assert.Contains("at least two", Assert.Throws<ArgumentException>(() => PairedComparison.OfDifferences([0.1])).Message);
         Assert.Throws<ArgumentException>(() => PairedComparison.Of([0.1, 0.2], [0.1]));
     }
+
+    // Seeds for 80 % power: the smallest n with n >= ((t(0.975, n-1) + t(0.80, n-1)) * sd / |mean|)^2. From t tables:
+    // sd = |mean|: n = 9 needs (2.306 + 0.889)^2 = 10.21 > 9, n = 10 needs (2.262 + 0.883)^2 = 9.89 <= 10, so 10.
+    // sd = |mean| / 2: n = 4 needs (3.182 + 0.978)^2 / 4 = 4.33 > 4, n = 5 needs (2.776 + 0.941)^2 / 4 = 3.45, so 5.
+    [Fact]
+    public void SeedsForEightyPercentPowerFollowTheTBasedSampleSizeFormula()
+    {
+        Assert.Equal(10, PairedComparison.SeedsFor80PercentPower(0.02, 0.02));
+        Assert.Equal(10, PairedComparison.SeedsFor80PercentPower(-0.02, 0.02));
+        Assert.Equal(5, PairedComparison.SeedsFor80PercentPower(0.02, 0.01));
+        Assert.Equal(2, PairedComparison.SeedsFor80PercentPower(0.02, 0));
+        Assert.Null(PairedComparison.SeedsFor80PercentPower(0, 0.02));
+        Assert.Null(PairedComparison.SeedsFor80PercentPower(0.0001, 0.02)); // about 80,000: past the 1,000 offered
+    }
+
+    // Differences 3, -1, 1 points: mean 1, sd 2, so sd = 2 |mean|: n = 33 needs 4 (2.037 + 0.853)^2 = 33.4 > 33,
+    // n = 34 needs 4 (2.035 + 0.853)^2 = 33.36 <= 34.
+    [Fact]
+    public void ANoDifferenceVerdictSaysHowManySeedsWouldShowTheDifferenceSeenAndOtherVerdictsDoNot()
+    {
+        var setting = new StudySetting(0.05, 5, false);
+
+        string unclear = StudyVerdict.Sentence(setting, PairedComparison.OfDifferences([0.03, -0.01, 0.01]));
+        Assert.StartsWith("no difference detected", unclear);
+        Assert.EndsWith("more seeds or more data would be needed (if the difference and spread seen here held, about 34 seeds would show it 4 times in 5)", unclear);
+
+        string clear = StudyVerdict.Sentence(setting, PairedComparison.OfDifferences([0.02, 0.03, 0.025]));
+        Assert.StartsWith("distillation with α=0.05, T=5 helps by 2.5 points", clear);
+        Assert.DoesNotContain("seeds would", clear);
+
+        string none = StudyVerdict.Sentence(setting, PairedComparison.OfDifferences([0.01, -0.01]));
+        Assert.EndsWith("more seeds or more data would be needed", none);
+    }
 }
