@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using DistillLab.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -51,11 +52,19 @@ public sealed class StudyPageTests
         await Expect(map).ToHaveAttributeAsync("data-cells", "2", new() { Timeout = 30_000 });
         await Expect(page.GetByLabel("Trials done")).ToHaveTextAsync("2 of 8 trials done");
         await Expect(map.Locator("text.nums, g.textpoint, text").Filter(new() { HasText = "1/2 seeds" }).First).ToBeVisibleAsync();
+        // Start stays enabled while it runs, and says before the click that another study would queue.
+        var queueHint = page.Locator(".queue-hint");
+        await Expect(queueHint).ToContainTextAsync("is not finished: a new study waits in line and starts after it");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start study" })).ToBeEnabledAsync();
+        var listed = page.GetByRole(AriaRole.List, new() { Name = "Studies" }).GetByRole(AriaRole.Listitem);
+        await Expect(listed).ToHaveTextAsync(new Regex(@"^study-\S+\s+running$"));
         await BrowserSession.ScreenshotAsync(page, "study-1-filling");
 
         engine.Release();
         await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Study status" })).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
         await Expect(map).ToHaveAttributeAsync("data-cells", "4");
+        await Expect(queueHint).ToHaveCountAsync(0);
+        await Expect(listed).ToHaveTextAsync(new Regex(@"^study-\S+\s+completed$"));
         var verdict = page.GetByRole(AriaRole.Region, new() { Name = "Verdict" });
         await Expect(verdict).ToContainTextAsync("helps by");
         await Expect(verdict).ToContainTextAsync("p =");

@@ -37,9 +37,10 @@ public sealed class ComponentTestContext : BunitContext
         Services.AddSingleton(Store);
         Services.AddSingleton(Registry);
         Services.AddSingleton(Events);
-        Services.AddSingleton(new RunRequests(Registry, Events, dashboard, data));
         // The Lab reads a study's best setting (?study=); no study runs in component tests.
-        Services.AddSingleton(new DistillLab.Web.Studies.StudyRegistry(new StudyStore(Store, journal)));
+        var studyStore = new StudyStore(Store, journal);
+        var studies = new DistillLab.Web.Studies.StudyRegistry(studyStore);
+        Services.AddSingleton(studies);
         Services.AddSingleton(new RunLabels(Registry, Events));
         Services.AddSingleton(journal);
         Services.AddSingleton(new DatasetCatalog(data));
@@ -48,12 +49,19 @@ public sealed class ComponentTestContext : BunitContext
         var reuse = new ModelReuse(Store, Artifacts);
         Services.AddSingleton(reuse);
         // Components never train here: a measurement returns MeasuredSpeed (once MeasureGate is open) and is counted.
-        Services.AddSingleton(new RunEstimates(Registry, reuse, new ThroughputMeter((_, _, _) =>
+        var estimates = new RunEstimates(Registry, reuse, new ThroughputMeter((_, _, _) =>
         {
             Interlocked.Increment(ref measurements);
             MeasureGate.Wait(TimeSpan.FromSeconds(30));
             return MeasuredSpeed;
-        }), dashboard));
+        }), dashboard);
+        Services.AddSingleton(estimates);
+        // The Studies form submits through StudyRequests; nothing dequeues here, so a submitted study stays queued.
+        var runRequests = new RunRequests(Registry, Events, dashboard, data);
+        Services.AddSingleton(runRequests);
+        Services.AddSingleton(new DistillLab.Web.Studies.StudyRequests(studies, runRequests, new DistillLab.Web.Training.TrainingQueue(), Events, dashboard));
+        Services.AddSingleton(new DistillLab.Web.Studies.StudyEstimates(estimates,
+            new DistillLab.Web.Studies.StudyTeacherLookup(reuse, new DistillLab.Web.Studies.StudyTeachers(studyStore, data)), studies));
         var settings = download ?? new DownloadSettings();
         Downloads = new DatasetDownloads(() => new CatsDogsDataset(DownloadHttp, settings), data, NullLogger<DatasetDownloads>.Instance);
         Services.AddSingleton(Downloads);

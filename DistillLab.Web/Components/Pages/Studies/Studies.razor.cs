@@ -40,11 +40,13 @@ public partial class Studies : IDisposable
         // The study on screen, its models' epochs and stages; a study that starts while none is shown active.
         bool follow = e.RunId == study?.Id && e is StudyEvent or EpochCompletedEvent or PhaseStartedEvent or RunChangedEvent or BatchProgressEvent
                       || (e is StudyStartedEvent or StudyQueuedEvent && study is not { IsActive: true } && Id is null);
-        if (!follow) return Task.CompletedTask;
+        // Any study's change of status, shown or not, changes its line in the list.
+        bool listed = e is StudyQueuedEvent or StudyStartedEvent or StudyCompletedEvent or StudyFailedEvent or StudyCancelledEvent;
+        if (!follow && !listed) return Task.CompletedTask;
         return InvokeAsync(() =>
         {
-            if (e is StudyQueuedEvent or StudyCompletedEvent or StudyFailedEvent or StudyCancelledEvent) earlier = Registry.List().Take(10).ToList();
-            study = Registry.Get(e.RunId);
+            if (listed) earlier = Registry.List().Take(10).ToList();
+            if (follow) study = Registry.Get(e.RunId);
             StateHasChanged();
         });
     }
