@@ -40,7 +40,9 @@ public sealed record Throughput(double TeacherImagesPerSecond, double StudentIma
     /// <summary>Images per second of a training step and of an evaluation pass (eval mode, no gradients).</summary>
     private static (double Train, double Evaluate) Time(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, int steps)
     {
-        using var optimizer = new KerasAdam(model.parameters(), 0.001, 1e-7);
+        // The lab's default optimizer settings (LabConfig); they set the numbers, not the speed.
+        var defaults = new LabConfig();
+        using var optimizer = new KerasAdam(model.parameters(), defaults.LearningRate, defaults.AdamEpsilon);
         model.train();
         var train = Rate(Step);
         model.eval();

@@ -52,8 +52,9 @@ public sealed class Distiller
         double alpha, double temperature, bool scaleByTemperatureSquared = false)
     {
         // Every number goes to libtorch as a Scalar held here until the call returns. TorchSharp's implicit conversions
-        // (logits / temperature, alpha * loss, and the 1 of loss + loss) leave their Scalar to the finalizer, which can free it while libtorch
-        // still reads it: trials on a worker failed with "Unknown scalar type" in div and a failed check in add (CI, 2 and 3 December 2026).
+        // (logits / temperature, alpha * loss, the 1 of loss + loss) leave their Scalar to the finalizer, which can free
+        // it while libtorch still reads it: trials on a worker failed with "Unknown scalar type" in div and a failed
+        // check in add (CI, 2 and 3 December 2026). KerasAdam does the same for the optimizer.
         using var t = temperature.ToScalar();
         using var epsilon = KerasEpsilon.ToScalar();
         using var one = 1.0.ToScalar();

@@ -20,7 +20,7 @@ public partial class Studies : IDisposable
 
     protected override void OnParametersSet()
     {
-        earlier = Registry.List().Take(10).ToList();
+        earlier = Recent();
         study = Id is { } id ? Registry.Get(id) : Shown();
     }
 
@@ -45,7 +45,7 @@ public partial class Studies : IDisposable
         if (!follow && !listed) return Task.CompletedTask;
         return InvokeAsync(() =>
         {
-            if (listed) earlier = Registry.List().Take(10).ToList();
+            if (listed) earlier = Recent();
             if (follow) study = Registry.Get(e.RunId);
             StateHasChanged();
         });
@@ -54,8 +54,11 @@ public partial class Studies : IDisposable
     private void OnSubmitted(StudyDetails submitted)
     {
         if (study is not { IsActive: true }) study = Registry.Get(submitted.Id);
-        earlier = Registry.List().Take(10).ToList();
+        earlier = Recent();
     }
+
+    /// <summary>The studies listed under the form: the ten newest.</summary>
+    private List<StudyDetails> Recent() => Registry.List().Take(10).ToList();
 
     private static string TeacherText(StudyTeacher t) =>
         $"seed {t.Seed} {t.TestAccuracy.ToString("P1", CultureInfo.InvariantCulture)}{(t.Reused ? $" (reused from {t.ReusedFrom})" : "")}";
