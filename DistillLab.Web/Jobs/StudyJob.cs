@@ -20,19 +20,22 @@ public sealed class StudyJob(StudyStore store, StudyPartExecution parts, Hangfir
 {
     /// <param name="context">Filled in by Hangfire (null when enqueued).</param>
     /// <param name="cancellationToken">Hangfire's: cancelled when the job is withdrawn (the study cancelled).</param>
-    [AutomaticRetry(Attempts = 0)] // a failed part fails the study, which the user may submit again
+    // A failed part fails the study in Run, which never throws it on. So only a failure outside our code (Hangfire
+    // activating the job or changing its state while PostgreSQL restarts) reaches Hangfire's retry: with none, the part
+    // stayed Failed unseen and the study hung running (CI, 3 December 2026).
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 20])]
     public void Teacher(string studyId, int seed, PerformContext context, CancellationToken cancellationToken) =>
         Run(studyId, $"the teacher of seed {seed}", context, cancellationToken, (config, stop) => parts.Teacher(studyId, config, seed, key =>
             TeacherClaim.Take(settings.RequireConnection(), key, () => logger.LogInformation(
                 "Study {StudyId}: worker {Worker} waits for the teacher of seed {Seed}, which another worker is training", studyId, settings.WorkerName, seed),
                 stop), stop));
 
-    [AutomaticRetry(Attempts = 0)]
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 20])]
     public void Baseline(string studyId, int seed, PerformContext context, CancellationToken cancellationToken) =>
         Run(studyId, $"the baseline of seed {seed}", context, cancellationToken,
             (config, stop) => parts.Baseline(studyId, config, seed, () => jobs.EnqueueConfirm(studyId), stop));
 
-    [AutomaticRetry(Attempts = 0)]
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 20])]
     public void Trial(string studyId, int seed, double alpha, double temperature, bool scaleByTemperatureSquared, PerformContext context,
         CancellationToken cancellationToken)
     {
@@ -41,7 +44,7 @@ public sealed class StudyJob(StudyStore store, StudyPartExecution parts, Hangfir
             (config, stop) => parts.Trial(studyId, config, key, settings.WorkerName, () => jobs.EnqueueConfirm(studyId), stop));
     }
 
-    [AutomaticRetry(Attempts = 0)]
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 20])]
     public void Confirm(string studyId, PerformContext context, CancellationToken cancellationToken) =>
         Run(studyId, "the confirm step", context, cancellationToken, (_, stop) => parts.Confirm(studyId, stop));
 
