@@ -46,11 +46,14 @@ public sealed class JobsCluster(PostgresServer server, ITestOutputHelper output)
     }, TimeSpan.FromSeconds(90), $"the dashboard at {http.BaseAddress} to answer");
 
     /// <param name="slots">Jobs:Workers, the jobs it trains at once.</param>
-    public AppProcess StartWorker(string name, int slots = 1)
+    /// <param name="hangfireWarnings">Let Hangfire's own warnings through (silenced by default): a job Hangfire fails or
+    /// retries outside our code then says why in the worker's output.</param>
+    public AppProcess StartWorker(string name, int slots = 1, bool hangfireWarnings = false)
     {
         var settings = Settings(folder.Sub(name));
         settings["Jobs:WorkerName"] = name;
         settings["Jobs:Workers"] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (hangfireWarnings) settings["Logging:LogLevel:Hangfire"] = "Warning";
         return Add(new AppProcess(name, ["worker"], settings));
     }
 

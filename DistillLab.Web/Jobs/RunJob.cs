@@ -16,7 +16,12 @@ public sealed class RunJob(RunRegistry registry, RunExecution execution, RunRequ
 {
     /// <param name="context">Filled in by Hangfire (null when enqueued).</param>
     /// <param name="cancellationToken">Hangfire's: cancelled when the job is withdrawn or the server's stop time is over.</param>
-    [AutomaticRetry(Attempts = 0)] // a failed run is recorded as failed; training it again is the user's call
+    // A run that fails in training is recorded as failed by RunExecution, which never throws: training it again is the
+    // user's call. What reaches Hangfire's retry is a failure outside training: Hangfire activating the job or changing
+    // its state, or the store, while PostgreSQL is away. Without a retry such a job stayed Failed and its run stayed
+    // queued or running for good (as a study part did in CI, 3 December 2026). A retry claims the run again, or finds
+    // it ended and does nothing.
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 20])]
     public void Train(string runId, PerformContext context, CancellationToken cancellationToken)
     {
         var live = registry.Adopt(runId, settings.WorkerName);

@@ -78,8 +78,8 @@ public sealed class StudyFaultTests(PostgresServer server, ITestOutputHelper out
     public async Task PostgresRestartedMidStudyEveryoneReconnectsAndTheStudyCompletesWithEachTrialOnce()
     {
         var (http, _) = await cluster.StartDashboard();
-        cluster.StartWorker("worker-a");
-        cluster.StartWorker("worker-b");
+        cluster.StartWorker("worker-a", hangfireWarnings: true);
+        cluster.StartWorker("worker-b", hangfireWarnings: true);
         await cluster.WaitForWorkers(http, "worker-a", "worker-b");
         string id = await JobsCluster.SubmitStudy(http, Study);
         await cluster.Until(async () => (await Get(http, id)).GetProperty("trials").GetArrayLength() >= 1, TimeSpan.FromMinutes(3), "a first trial");
