@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace DistillLab.Tests.EndToEnd;
 
 /// <summary>The Studies page in one tab: define a tiny study (2 α × 2 T × 2 seeds, 1 epoch), start it, see the heat
-/// map fill cell by cell and the verdict card, open the best setting in the Lab. The study is scripted (the real one is
+/// map fill cell by cell; queue a second study behind it and cancel that one before it starts; back on the first, see
+/// the verdict card and open the best setting in the Lab. The study is scripted (the real one is
 /// Core's); everything between the engine and the browser is the dashboard's own. Fails on any circuit or chart error
 /// and any console error. Screenshots: artifacts/screenshots/study-*.png.</summary>
 [Collection(DashboardCollection.Name)]
@@ -59,9 +60,34 @@ public sealed class StudyPageTests
         var listed = page.GetByRole(AriaRole.List, new() { Name = "Studies" }).GetByRole(AriaRole.Listitem);
         await Expect(listed).ToHaveTextAsync(new Regex(@"^study-\S+\s+running$"));
         await BrowserSession.ScreenshotAsync(page, "study-1-filling");
+        string first = (await listed.InnerTextAsync()).Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)[0];
+
+        // A second study from the same tab queues behind the first, which stays on screen; opened from the list it
+        // says it waits, and Cancel withdraws it before it ever starts.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start study" }).ClickAsync();
+        await Expect(listed).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Study {first}" })).ToBeVisibleAsync();
+        var second = listed.Filter(new() { HasNotText = first });
+        await Expect(second).ToHaveTextAsync(new Regex(@"^study-\S+\s+queued$"));
+        await second.GetByRole(AriaRole.Link).ClickAsync();
+        var status = page.GetByRole(AriaRole.Status, new() { Name = "Study status" });
+        await Expect(status).ToHaveTextAsync("queued", new() { Timeout = 30_000 });
+        await Expect(page.GetByText(new Regex(@"^waiting: \w+ study in the queue"))).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex(@"^Cancel study study-") }).ClickAsync();
+        await Expect(status).ToHaveTextAsync("cancelled", new() { Timeout = 30_000 });
+        await Expect(second).ToHaveTextAsync(new Regex(@"^study-\S+\s+cancelled$"));
+        await Expect(map).ToHaveCountAsync(0); // nothing to chart for a study that never ran
+        await Expect(listed.Filter(new() { HasText = first })).ToHaveTextAsync(new Regex(@"^study-\S+\s+running$"));
+        await BrowserSession.ScreenshotAsync(page, "study-queued-then-cancelled");
+
+        // Back to the first from the list: still held at two trials, live again.
+        await listed.Filter(new() { HasText = first }).GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(status).ToHaveTextAsync("running", new() { Timeout = 30_000 });
+        await Expect(map).ToHaveAttributeAsync("data-cells", "2", new() { Timeout = 30_000 });
+        listed = listed.Filter(new() { HasText = first });
 
         engine.Release();
-        await Expect(page.GetByRole(AriaRole.Status, new() { Name = "Study status" })).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
+        await Expect(status).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
         await Expect(map).ToHaveAttributeAsync("data-cells", "4");
         await Expect(queueHint).ToHaveCountAsync(0);
         await Expect(listed).ToHaveTextAsync(new Regex(@"^study-\S+\s+completed$"));
