@@ -43,7 +43,10 @@ public static class DataLoader
         progress?.Invoke(new DataProgress("generate", 0, count));
         var pool = SyntheticCatsDogs.Generate(count, request.ImageSize, request.Seed);
         progress?.Invoke(new DataProgress("generate", count, count));
-        return Split(spec.Text, SyntheticCatsDogs.Classes, pool, new SortedDictionary<string, int>(), request.Seed, progress);
+        var (train, validation, test) = SyntheticCatsDogs.Shares.Apply(pool, request.Seed);
+        progress?.Invoke(new DataProgress("split", count, count));
+        return new LabData(spec.Text, SyntheticCatsDogs.Classes, train, validation, test, new SortedDictionary<string, int>())
+            { Split = SyntheticCatsDogs.SplitRule };
     }
 
     private static SourceListing List(Func<SourceListing> list, Action<DataProgress>? progress)

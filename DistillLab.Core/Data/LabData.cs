@@ -17,7 +17,8 @@ public sealed record LabData(
     /// <summary>The source's fingerprint (hex SHA-256 of its file listing); null for sources without files (synthetic).</summary>
     public string? Fingerprint { get; init; }
 
-    /// <summary>How the splits were made: <see cref="PoolSplit.Rule"/> unless the source brings its own test set.</summary>
+    /// <summary>How the splits were made: <see cref="PoolSplit.Rule"/> unless the source brings its own test set
+    /// or is the synthetic set (<see cref="Synthetic.SyntheticCatsDogs.SplitRule"/>).</summary>
     public string Split { get; init; } = PoolSplit.Rule;
 
     public int Channels => Train.Channels;

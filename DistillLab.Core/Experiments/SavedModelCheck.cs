@@ -1,4 +1,5 @@
 using DistillLab.Core.Data;
+using DistillLab.Core.Data.Synthetic;
 using DistillLab.Core.Models;
 using DistillLab.Core.Training;
 
@@ -28,7 +29,8 @@ public static class SavedModelCheck
     {
         bool idx = DataSourceSpec.TryParse(config.Data, out var spec, out _) && spec.Kind == DataSourceKind.Idx;
         var planned = new TrainingProvenance(config.Data, null, config.Limit, 0, config.Seed,
-            idx ? IdxSource.SplitRule : config.UsesTfdsSplit() ? TfdsSplit.Rule : PoolSplit.Rule, imageSize, ResizeName(config));
+            idx ? IdxSource.SplitRule : config.UsesTfdsSplit() ? TfdsSplit.Rule : IsSynthetic(config.Data) ? SyntheticCatsDogs.SplitRule : PoolSplit.Rule,
+            imageSize, ResizeName(config));
         foreach (var (role, field, path) in SavedModels(config))
         {
             var trainedOn = ReadChecked(field, path, role, imageSize, classes: null, config.Data);
@@ -111,7 +113,7 @@ public static class SavedModelCheck
             return found;
         }
         // Only the seeded shuffle takes the seed: idx's test set is the t10k file and TFDS's order is md5's, whatever the seed.
-        bool seeded = run.Split == PoolSplit.Rule;
+        bool seeded = run.Split == PoolSplit.Rule || run.Split == SyntheticCatsDogs.SplitRule;
         // The synthetic pictures are drawn from the seed: another seed draws other pictures, none of them this run's.
         bool otherPictures = seeded && model.Seed != run.Seed && IsSynthetic(run.Source) && IsSynthetic(model.Source);
         if (seeded && model.Seed != run.Seed)

@@ -8,7 +8,8 @@ namespace DistillLab.Core.Models;
 /// <param name="Limit">The run's --limit, as given (null: none).</param>
 /// <param name="Images">Images in the train, validation and test splits together: the pool the limit left.</param>
 /// <param name="Seed">The run's seed, which shuffles a pool before the split and draws the synthetic pictures.</param>
-/// <param name="Split">The split rule: <see cref="Data.PoolSplit.Rule"/> or the idx source's fixed t10k test set.</param>
+/// <param name="Split">The split rule: <see cref="Data.PoolSplit.Rule"/>, the synthetic set's
+/// <see cref="Data.Synthetic.SyntheticCatsDogs.SplitRule"/> (its own shares), or the idx source's fixed t10k test set.</param>
 /// <param name="ImageSize">Square input size in pixels.</param>
 /// <param name="Resize">How photos were resized ("lab" or "smooth"); null for the synthetic set, drawn at its size.</param>
 public sealed record TrainingProvenance(

@@ -157,7 +157,7 @@ public sealed class LabCommandTests : IDisposable
         stdout.GetStringBuilder().Clear();
         Assert.Equal(0, Lab("--data", "synthetic", "--limit", "40", "--image-size", "46", "--teacher-epochs", "1", "--student-epochs", "1", "--device", "cpu"));
         var summary = stdout.ToString()[stdout.ToString().LastIndexOf("measured on", StringComparison.Ordinal)..];
-        Assert.StartsWith("measured on synthetic (drawn pictures, not photos), 46 px: 4 test images", summary);
+        Assert.StartsWith("measured on synthetic (drawn pictures, not photos), 46 px: 10 test images", summary);
         Assert.Contains("data: synthetic (drawn pictures, not photos) - classes cat, dog", stdout.ToString());
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DistillLab.Core.Data.Synthetic;
 using DistillLab.Core.Experiments;
 using DistillLab.Web.Estimates;
 using DistillLab.Web.Runs;
@@ -46,11 +47,11 @@ public sealed class EstimateMeasurements(ITestOutputHelper output)
         foreach (var (name, runConfig, reuse) in plan)
         {
             var request = new RunRequest(runConfig, reuse);
-            var answer = estimates.Estimate(request, poolImages: 5000);
+            var answer = estimates.Estimate(request, poolImages: SyntheticCatsDogs.DefaultCount);
             if (answer.Measuring is { } measuring)
             {
                 await measuring;
-                answer = estimates.Estimate(request, 5000);
+                answer = estimates.Estimate(request, SyntheticCatsDogs.DefaultCount);
             }
             var estimate = answer.Estimate!;
             var id = await host.SubmitAsync(http, new

@@ -68,7 +68,7 @@ public sealed class RunEstimates(RunRegistry registry, ModelReuse reuse, Through
         else
             return new(null, "measuring…", measured.GetOrAdd(key, k => Task.Run(() => meter.Measure(k.Device, k.ImageSize, k.BatchSize))));
 
-        var (train, validation, test) = PoolSplit.Sizes(Math.Min(config.Limit ?? int.MaxValue, poolImages));
+        var (train, validation, test) = PoolSplit.For(config.Data).SizesOf(Math.Min(config.Limit ?? int.MaxValue, poolImages));
         var phases = RunEstimate.Of(config, train, validation, test, speed);
         var (loading, finishing, overheadSource) = Overheads(completed, config, key, speed, test);
         return new(new DurationEstimate(phases, loading, finishing, reused, speed, speedSource, overheadSource), null);

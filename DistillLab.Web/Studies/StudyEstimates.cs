@@ -52,7 +52,7 @@ public sealed class StudyEstimates(RunEstimates runs, StudyTeacherLookup teacher
             if (completed.GetOrAdd(listed.Id, id => studies.Store.Load(id)) is not { } study) continue;
             // The split sizes are known for a study of the same data source: they size its validation passes.
             var (train, validation, _) = study.Config.Base.Data == config.Base.Data
-                ? PoolSplit.Sizes(Math.Min(study.Config.Base.Limit ?? int.MaxValue, poolImages)) : (0, 0, 0);
+                ? PoolSplit.For(config.Base.Data).SizesOf(Math.Min(study.Config.Base.Limit ?? int.MaxValue, poolImages)) : (0, 0, 0);
             if (StudySpeeds.Of(study, train, validation) is { } speed) return new KnownSpeed(speed, $"study {study.Id}'s epochs");
         }
         return null;

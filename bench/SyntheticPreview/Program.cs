@@ -8,6 +8,9 @@ using SixLabors.ImageSharp.PixelFormats;
 // Looks at the synthetic data set the way a person would: a labelled contact sheet, and how long generation takes.
 //   sheet OUT.png [size] [seed]   8 x 8 pictures, cat / dog written under each
 //   time [count] [size]           generation time on this machine
+//   teacher CKPT count seed lab|synthetic   what a trained teacher's soft targets hold on its training split
+//   probe SEEDS [count] [threads] [teacher|all]   teacher by epoch and distilled - scratch on validation, per seed
+//   agree STUDENT1 STUDENT2 count seed lab|synthetic   how often two students disagree on validation, and the SE that gives
 string command = args.Length > 0 ? args[0] : "sheet";
 switch (command)
 {
@@ -30,8 +33,19 @@ switch (command)
         Console.WriteLine($"{set.Count} images at {size} px in {clock.Elapsed.TotalSeconds:F2} s on {Environment.ProcessorCount} cores");
         break;
     }
+    case "teacher" when args.Length == 5:
+        TeacherProbe.Report(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
+        break;
+    case "probe" when args.Length >= 2:
+        SetProbe.Run(args[1].Split(',').Select(int.Parse),
+            args.Length > 2 ? int.Parse(args[2]) : SyntheticCatsDogs.DefaultCount, args.Length > 3 ? int.Parse(args[3]) : 1,
+            teacherOnly: args.Length > 4 && args[4] == "teacher");
+        break;
+    case "agree" when args.Length == 6:
+        TeacherProbe.Disagreement(args[1], args[2], int.Parse(args[3]), int.Parse(args[4]), args[5]);
+        break;
     default:
-        Console.Error.WriteLine("usage: sheet OUT.png [size] [seed] | time [count] [size]");
+        Console.Error.WriteLine("usage: sheet OUT.png [size] [seed] | time [count] [size] | teacher CKPT count seed lab|synthetic | agree STUDENT1 STUDENT2 count seed lab|synthetic");
         return 2;
 }
 return 0;

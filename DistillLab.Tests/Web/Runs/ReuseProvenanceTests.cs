@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using DistillLab.Core.Data.Synthetic;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Models;
 using DistillLab.Web.Runs;
@@ -60,7 +61,7 @@ public sealed class ReuseProvenanceTests
         }
         using (var scratch = new StudentNet(new ModelSpec(ModelKind.Student, 64)))
             ModelCheckpoint.Save(scratch, scratch.Spec, ctx.Artifacts.ModelPath(run.Id, ModelRole.StudentScratch),
-                new TrainingProvenance("synthetic", null, null, 5000, 42, "seeded shuffle, 80/10/10", 64, null));
+                new TrainingProvenance("synthetic", null, null, SyntheticCatsDogs.DefaultCount, 42, SyntheticCatsDogs.SplitRule, 64, null));
 
         var (planned, sources) = new ModelReuse(ctx.Store, ctx.Artifacts).Plan(config);
 

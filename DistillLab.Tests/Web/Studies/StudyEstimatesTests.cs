@@ -34,17 +34,17 @@ public sealed class StudyEstimatesTests
         Assert.Equal(100, estimate.Run.Speed.TeacherImagesPerSecond);
         Assert.Equal(100, estimate.Run.Speed.StudentImagesPerSecond);
         Assert.Equal(100, estimate.Run.Speed.DistilledImagesPerSecond);
-        // 60 images split 48/6/6; 0.1 s is less than the 0.48 s of training alone, so the validation share is the floor, 0.02.
+        // 60 synthetic images split 30/15/15 (the set's 50/25/25); 0.1 s is less than the 0.3 s of training alone, so the validation share is the floor, 0.02.
         Assert.Equal(0.02, estimate.Run.Speed.EvaluationShare, 9);
         Assert.Equal((2, 2, 8L), (estimate.TeachersToTrain, estimate.Seeds, estimate.Trials));
 
         // By hand, 10 ms a training image, 0.2 ms a validation or test image:
-        // teacher or scratch student: 48 × 10 ms + 6 × 0.2 ms (validation) + 6 × 0.2 ms (test) = 0.4824 s;
-        // the teacher's logits over 48 images: 48 × 0.2 ms = 0.0096 s, once per seed;
-        // finishing as a run's (no run on this data yet): 3 models' passes over 6 + 55 images, 61 × 0.2 ms × 3 = 0.0366 s.
-        double seconds = 0.0366 + 0.4824 * 2 /* teachers */ + 0.4824 * 2 /* baselines */ + 0.4824 * 8 /* trials */ + 0.0096 * 2;
-        // 5.8446 s; each phase is a TimeSpan (100 ns ticks), so the sum may be a few ticks short.
-        Assert.Equal(5.8446, seconds, 9);
+        // teacher or scratch student: 30 × 10 ms + 15 × 0.2 ms (validation) + 15 × 0.2 ms (test) = 0.306 s;
+        // the teacher's logits over 30 images: 30 × 0.2 ms = 0.006 s, once per seed;
+        // finishing as a run's (no run on this data yet): 3 models' passes over 15 + 55 images, 70 × 0.2 ms × 3 = 0.042 s.
+        double seconds = 0.042 + 0.306 * 2 /* teachers */ + 0.306 * 2 /* baselines */ + 0.306 * 8 /* trials */ + 0.006 * 2;
+        // 3.726 s; each phase is a TimeSpan (100 ns ticks), so the sum may be a few ticks short.
+        Assert.Equal(3.726, seconds, 9);
         Assert.Equal(seconds, estimate.Total.TotalSeconds, 5);
     }
 }

@@ -94,11 +94,11 @@ public class SyntheticCatsDogsTests
         => Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticCatsDogs.Generate(-1, 64, seed: 1));
 
     [Fact]
-    public void TheDefaultSetOf5000PicturesAt64PxIsGenerated()
+    public void TheDefaultSetOf8000PicturesAt64PxIsGenerated()
     {
         var set = SyntheticCatsDogs.Generate(SyntheticCatsDogs.DefaultCount, 64, seed: 42);
 
-        Assert.Equal(5000, set.Count);
-        Assert.Equal(2500, set.Labels.Count(l => l == 1));
+        Assert.Equal(8000, set.Count);
+        Assert.Equal(4000, set.Labels.Count(l => l == 1));
     }
 }

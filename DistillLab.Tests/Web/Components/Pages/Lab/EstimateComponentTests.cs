@@ -62,11 +62,11 @@ public sealed class EstimateComponentTests
 
         ctx.MeasureGate.Set();
         form.WaitForAssertion(() => Assert.StartsWith("Estimated duration: about", EstimateText(form)), TimeSpan.FromSeconds(30));
-        // The default run on the 5,000 synthetic images (4,000 / 500 / 500) at the measured speeds, plus predicting
-        // the 500 stored test images and timing 55 single images with all three models.
+        // The default run on the 8,000 synthetic images (4,000 / 2,000 / 2,000) at the measured speeds, plus predicting
+        // the 2,000 stored test images and timing 55 single images with all three models.
         var speed = ctx.MeasuredSpeed;
-        var expected = RunEstimate.Of(form.Instance.Request.Config, 4000, 500, 500, speed).Total.TotalSeconds
-                       + speed.AllModelsEvaluationSeconds(500 + 55);
+        var expected = RunEstimate.Of(form.Instance.Request.Config, 4000, 2000, 2000, speed).Total.TotalSeconds
+                       + speed.AllModelsEvaluationSeconds(2000 + 55);
         Assert.StartsWith($"Estimated duration: {DurationText.About(TimeSpan.FromSeconds(expected))}", EstimateText(form));
         Assert.Contains("Speeds measured here: teacher 200, student 250 img/s", EstimateTitle(form));
         Assert.Equal(1, ctx.Measurements);
