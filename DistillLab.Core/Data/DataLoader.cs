@@ -43,7 +43,7 @@ public static class DataLoader
         progress?.Invoke(new DataProgress("generate", 0, count));
         var pool = SyntheticCatsDogs.Generate(count, request.ImageSize, request.Seed);
         progress?.Invoke(new DataProgress("generate", count, count));
-        var (train, validation, test) = SyntheticCatsDogs.Shares.Apply(pool, request.Seed);
+        var (train, validation, test) = SyntheticCatsDogs.Split(pool, request.Seed);
         progress?.Invoke(new DataProgress("split", count, count));
         return new LabData(spec.Text, SyntheticCatsDogs.Classes, train, validation, test, new SortedDictionary<string, int>())
             { Split = SyntheticCatsDogs.SplitRule };

@@ -18,8 +18,10 @@ static class SetProbe
         foreach (int seed in seeds)
         {
             var clock = Stopwatch.StartNew();
-            var pool = SyntheticCatsDogs.Generate(count, 64, seed);
-            var (train, validation, _) = SyntheticCatsDogs.Shares.Apply(pool, seed);
+            // DATA_SEED=n draws and splits the pictures as a study with base seed n does for all its seeds.
+            int dataSeed = Environment.GetEnvironmentVariable("DATA_SEED") is { } d ? int.Parse(d) : seed;
+            var pool = SyntheticCatsDogs.Generate(count, 64, dataSeed);
+            var (train, validation, _) = SyntheticCatsDogs.Split(pool, dataSeed);
             var trainer = new Trainer(device, _ => { }, CancellationToken.None);
             var options = new TrainingOptions(8, 32, 0.001, seed);
             var studentOptions = options with { Epochs = 5 };

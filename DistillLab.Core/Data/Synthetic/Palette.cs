@@ -42,6 +42,33 @@ internal static class Palette
         return Jitter(pool[rng.Next(pool.Length)], rng, 0.06f);
     }
 
+    private static readonly Rgb[] Indoor =
+    [
+        new(0.86f, 0.78f, 0.64f), // beige wall
+        new(0.55f, 0.37f, 0.22f), // wood
+        new(0.74f, 0.46f, 0.36f), // terracotta
+        new(0.92f, 0.88f, 0.78f), // cream
+        new(0.58f, 0.44f, 0.50f), // mauve sofa
+        new(0.50f, 0.44f, 0.38f), // carpet
+    ];
+
+    private static readonly Rgb[] Outdoor =
+    [
+        new(0.36f, 0.60f, 0.26f), // grass
+        new(0.20f, 0.40f, 0.18f), // foliage
+        new(0.55f, 0.75f, 0.95f), // sky
+        new(0.80f, 0.88f, 0.96f), // pale sky
+        new(0.58f, 0.63f, 0.58f), // path
+        new(0.46f, 0.55f, 0.34f), // meadow
+    ];
+
+    /// <summary>A colour of an indoor or an outdoor scene, jittered.</summary>
+    public static Rgb SceneColor(Random rng, bool outdoor)
+    {
+        var pool = outdoor ? Outdoor : Indoor;
+        return Jitter(pool[rng.Next(pool.Length)], rng, 0.1f);
+    }
+
     /// <summary>Any colour at all, for backgrounds, clutter and occluders.</summary>
     public static Rgb AnyColor(Random rng)
         => rng.NextDouble() < 0.3 ? FurColor(rng) : new((float)rng.NextDouble(), (float)rng.NextDouble(), (float)rng.NextDouble());

@@ -20,6 +20,31 @@ public static class SyntheticCatsDogs
     /// model trained on the 5,000-picture set of before is recognised as foreign.</summary>
     public const string SplitRule = "seeded shuffle, 50/25/25";
 
+    /// <summary>DRAFT probe knob (NOISE=rate): share of the training split's labels flipped; validation and test never.</summary>
+    internal static double TrainingLabelNoise = Draft("DRAFT_NOISE");
+
+    /// <summary>DRAFT: a knob read from the environment, so that two candidate sets can be studied side by side.</summary>
+    internal static double Draft(string name)
+        => Environment.GetEnvironmentVariable(name) is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>The set's split of <paramref name="pool"/>, then <see cref="TrainingLabelNoise"/> of the training labels flipped.</summary>
+    public static (ImageSet Train, ImageSet Validation, ImageSet Test) Split(ImageSet pool, int seed)
+    {
+        var (train, validation, test) = Shares.Apply(pool, seed);
+        FlipTrainingLabels(train, TrainingLabelNoise, seed);
+        return (train, validation, test);
+    }
+
+    /// <summary>Flips exactly round(<paramref name="rate"/> x count) labels of <paramref name="train"/> at seeded positions.</summary>
+    internal static int[] FlipTrainingLabels(ImageSet train, double rate, int seed)
+    {
+        int flips = (int)Math.Round(train.Count * rate, MidpointRounding.AwayFromZero);
+        var chosen = PoolSplit.Shuffled(train.Count, ImageSeed(seed, int.MaxValue))[..flips];
+        Array.Sort(chosen);
+        foreach (int i in chosen) train.Labels[i] = 1 - train.Labels[i];
+        return chosen;
+    }
+
     /// <summary>Share of pictures with something in front of the face.</summary>
     private const double OcclusionRate = 0.4;
 
@@ -46,7 +71,7 @@ public static class SyntheticCatsDogs
 
     private static void Draw(Canvas canvas, Random rng, bool isDog, Span<byte> image)
     {
-        ScenePainter.PaintBackground(canvas, rng);
+        ScenePainter.PaintBackground(canvas, rng, isDog);
         var face = isDog ? FaceTraits.Dog(rng) : FaceTraits.Cat(rng);
         // Head radius a fifth to a third of the picture; ears or whiskers may leave the frame.
         var at = new Placement(U(rng, 0.25f, 0.75f), U(rng, 0.34f, 0.7f), U(rng, 0.19f, 0.33f), U(rng, -0.4f, 0.4f));
