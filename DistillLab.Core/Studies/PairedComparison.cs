@@ -56,5 +56,11 @@ public sealed record PairedComparison(IReadOnlyList<double> Differences, double 
         return null;
     }
 
+    /// <summary>The per-seed standard deviation behind a 95% interval over <paramref name="seeds"/> seeds (the interval's
+    /// half-width is t(0.975, n-1) · sd / √n); null with fewer than two seeds, which give no interval.</summary>
+    public static double? SpreadFromInterval(double ci95Low, double ci95High, int seeds) => seeds < 2
+        ? null
+        : (ci95High - ci95Low) / 2 * Math.Sqrt(seeds) / StudentT.InvCDF(0, 1, seeds - 1, 0.975);
+
     private const int MaxSeedsToSuggest = 1000;
 }

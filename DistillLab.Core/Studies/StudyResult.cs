@@ -70,6 +70,15 @@ public sealed record SettingSummary(
     double? MeanValAccuracy, double? MeanDelta, IReadOnlyList<double>? Ci95)
 {
     [JsonIgnore] public StudySetting Setting => new(Alpha, Temperature, ScaleByTemperatureSquared);
+
+    /// <summary>If the mean gain and spread seen so far held, how many seeds would show this setting's gain 4 times in 5
+    /// (<see cref="PairedComparison.SeedsFor80PercentPower(double, double)"/>, the spread read back from the interval);
+    /// null before two seeds, with no gain, or past 1,000. On validation: for planning the next study, not a verdict.</summary>
+    [JsonIgnore]
+    public int? SeedsFor80PercentPower => MeanDelta is { } mean && Ci95 is [var low, var high]
+                                          && PairedComparison.SpreadFromInterval(low, high, Seeds) is { } spread
+        ? PairedComparison.SeedsFor80PercentPower(mean, spread)
+        : null;
 }
 
 /// <summary>The setting chosen on validation, confirmed on the test split.</summary>

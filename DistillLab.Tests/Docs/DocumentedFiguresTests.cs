@@ -33,7 +33,16 @@ public sealed class DocumentedFiguresTests : IDisposable
         var args = ArgsOf(stored).Concat(["--out", outPath]).ToArray();
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        int code = LabCommand.Run(args, stdout, stderr, new CommandSettings(new TorchSettings(Threads: 2), Path.Combine(scratch, "data")));
+        // Libtorch is configured once per process, by whichever test comes first, and its default thread count is the
+        // cores the process may use: pinned to one core (taskset), that is 1, and this run's numbers move. Set 2 here.
+        int threadsBefore = TorchSharp.torch.get_num_threads();
+        int code;
+        try
+        {
+            TorchSharp.torch.set_num_threads(2);
+            code = LabCommand.Run(args, stdout, stderr, new CommandSettings(new TorchSettings(Threads: 2), Path.Combine(scratch, "data")));
+        }
+        finally { TorchSharp.torch.set_num_threads(threadsBefore); }
         Assert.True(code == 0, $"lab {string.Join(' ', args)} exited {code}: {stderr}");
 
         var fresh = JsonDocument.Parse(File.ReadAllText(outPath)).RootElement;

@@ -95,6 +95,10 @@ public sealed class StudyPageTests
         await Expect(verdict).ToContainTextAsync("helps by");
         await Expect(verdict).ToContainTextAsync("p =");
         await Expect(page.GetByRole(AriaRole.Figure, new() { Name = "Validation accuracy of each trial" })).ToHaveAttributeAsync("data-curves", "10"); // 2 baselines + 8 trials
+        // Each setting says how many seeds would show its gain, for planning the next study.
+        var table = page.Locator("[aria-label='Settings tried']");
+        await Expect(table).ToContainTextAsync("Seeds to show it");
+        await Expect(table.Locator("td[data-label='Seeds to show it']").Filter(new() { HasTextRegex = new Regex(@"^about \d+$") }).First).ToBeVisibleAsync();
         await BrowserSession.ScreenshotAsync(page, "study-2-verdict");
 
         // Open in Lab: the Lab form starts from the best setting (α = 0.5, T = 5 in the scripted study).

@@ -76,6 +76,21 @@ public sealed class PairedComparisonTests
         Assert.Null(PairedComparison.SeedsFor80PercentPower(0.0001, 0.02)); // about 80,000: past the 1,000 offered
     }
 
+    [Fact]
+    public void ASettingsSeedsEstimateReadsTheSpreadBackFromItsInterval()
+    {
+        // Differences 3, -1, 1 points: mean 1, sd 2, so 34 seeds (the hand computation under this test).
+        var seen = PairedComparison.OfDifferences([0.03, -0.01, 0.01]);
+        Assert.Equal(0.02, PairedComparison.SpreadFromInterval(seen.Ci95Low, seen.Ci95High, 3)!.Value, 12);
+        var setting = new SettingSummary(0.05, 5, false, 3, 0.8, seen.Mean, [seen.Ci95Low, seen.Ci95High]);
+        Assert.Equal(34, setting.SeedsFor80PercentPower);
+
+        Assert.Null(PairedComparison.SpreadFromInterval(0, 0, 1));
+        Assert.Null((setting with { Seeds = 1 }).SeedsFor80PercentPower);
+        Assert.Null((setting with { Ci95 = null }).SeedsFor80PercentPower);
+        Assert.Null((setting with { MeanDelta = 0 }).SeedsFor80PercentPower);
+    }
+
     // Differences 3, -1, 1 points: mean 1, sd 2, so sd = 2 |mean|: n = 33 needs 4 (2.037 + 0.853)^2 = 33.4 > 33,
     // n = 34 needs 4 (2.035 + 0.853)^2 = 33.36 <= 34.
     [Fact]
