@@ -16,7 +16,6 @@ switch (command)
 {
     case "sheet":
     {
-        if (Environment.GetEnvironmentVariable("SCENE") is { } sceneBias) ScenePainter.SceneBias = double.Parse(sceneBias, System.Globalization.CultureInfo.InvariantCulture);
         string output = args.Length > 1 ? args[1] : "synthetic-samples.png";
         int size = args.Length > 2 ? int.Parse(args[2]) : 64;
         int seed = args.Length > 3 ? int.Parse(args[3]) : 42;
@@ -38,8 +37,6 @@ switch (command)
         TeacherProbe.Report(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
         break;
     case "probe" when args.Length >= 2:
-        if (Environment.GetEnvironmentVariable("SCENE") is { } scene) ScenePainter.SceneBias = double.Parse(scene, System.Globalization.CultureInfo.InvariantCulture);
-        if (Environment.GetEnvironmentVariable("NOISE") is { } noise) SyntheticCatsDogs.TrainingLabelNoise = double.Parse(noise, System.Globalization.CultureInfo.InvariantCulture);
         SetProbe.Run(args[1].Split(',').Select(int.Parse),
             args.Length > 2 ? int.Parse(args[2]) : SyntheticCatsDogs.DefaultCount, args.Length > 3 ? int.Parse(args[3]) : 1,
             teacherOnly: args.Length > 4 && args[4] == "teacher");

@@ -5,24 +5,14 @@ namespace DistillLab.Core.Data.Synthetic;
 /// <summary>Everything in a picture that is not the class: background, clutter, occluders, camera effects.</summary>
 internal static class ScenePainter
 {
-    /// <summary>DRAFT probe knob (SCENE=p): with p > 0 the background is an indoor scene (warm walls, wood) or an outdoor one
-    /// (grass, foliage, sky); a cat's is indoor with probability p, a dog's outdoor with probability p.</summary>
-    internal static double SceneBias = SyntheticCatsDogs.Draft("DRAFT_SCENE");
-
+    /// <summary>A gradient between two colours of an indoor scene (walls, wood, carpet) or an outdoor one (grass, foliage,
+    /// sky), half the time with stripes or checks, then clutter. The scene is the class's usual one (a cat's indoors, a
+    /// dog's outdoors) <see cref="SyntheticCatsDogs.TypicalSceneRate"/> of the time.</summary>
     public static void PaintBackground(Canvas canvas, Random rng, bool isDog)
     {
-        Rgb a, b;
-        if (SceneBias > 0)
-        {
-            bool outdoor = isDog == rng.NextDouble() < SceneBias;
-            a = Palette.SceneColor(rng, outdoor);
-            b = rng.NextDouble() < 0.5 ? Palette.SceneColor(rng, outdoor) : a.Scale(U(rng, 0.6f, 1.15f));
-        }
-        else
-        {
-            a = Palette.AnyColor(rng);
-            b = rng.NextDouble() < 0.5 ? Palette.AnyColor(rng) : a.Scale(U(rng, 0.5f, 1.2f));
-        }
+        bool outdoor = isDog == rng.NextDouble() < SyntheticCatsDogs.TypicalSceneRate;
+        var a = Palette.SceneColor(rng, outdoor);
+        var b = rng.NextDouble() < 0.5 ? Palette.SceneColor(rng, outdoor) : a.Scale(U(rng, 0.6f, 1.15f));
         float angle = U(rng, 0f, MathF.Tau), dx = MathF.Cos(angle), dy = MathF.Sin(angle);
         int texture = rng.Next(4); // 0, 1: none; 2: stripes; 3: checks
         float amplitude = U(rng, 0.03f, 0.12f), frequency = U(rng, 4f, 18f);
