@@ -1,3 +1,5 @@
+using DistillLab.Core.Data;
+using DistillLab.Core.Data.Synthetic;
 using System.Text.Json;
 using DistillLab.Core.Experiments;
 using DistillLab.Core.Training;
@@ -30,6 +32,12 @@ public sealed record ModelKey(ModelRole Role, LabConfig Shape)
         };
     }
 
-    /// <summary>The key as stored with each run (the runs table's teacher_key and scratch_key).</summary>
-    public override string ToString() => $"{Role}|{JsonSerializer.Serialize(Shape, JsonDefaults.Options)}";
+    /// <summary>The key as stored with each run (the runs table's teacher_key and scratch_key). For the built-in set it
+    /// ends with the set's split rule: the set was redrawn on 3 December 2026 (scenes, flipped training labels, a new
+    /// split), and a model stored for its earlier pictures, whose key lacks the rule, must not be found for today's runs
+    /// (the runner's check would refuse it as foreign, failing the run instead of training afresh).</summary>
+    public override string ToString() => $"{Role}|{JsonSerializer.Serialize(Shape, JsonDefaults.Options)}{SetVersion(Shape.Data)}";
+
+    private static string SetVersion(string data) =>
+        DataSourceSpec.TryParse(data, out var spec, out _) && spec.Kind == DataSourceKind.Synthetic ? $"|{SyntheticCatsDogs.SplitRule}" : "";
 }

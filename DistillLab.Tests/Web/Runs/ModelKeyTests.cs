@@ -1,4 +1,6 @@
+using System.Text.Json;
 using DistillLab.Core.Experiments;
+using DistillLab.Web.Hosting;
 using DistillLab.Web.Runs;
 using DistillLab.Core.Training;
 
@@ -20,6 +22,22 @@ public class ModelKeyTests
         Assert.Equal(Key(ModelRole.StudentScratch, base_), Key(ModelRole.StudentScratch, base_ with { TeacherEpochs = 9 }));
         Assert.NotEqual(Key(ModelRole.Teacher, base_), Key(ModelRole.Teacher, base_ with { TeacherEpochs = 9 }));
         Assert.NotEqual(Key(ModelRole.Teacher, base_), Key(ModelRole.StudentScratch, base_));
+    }
+
+    /// <summary>A model stored for the built-in set before it was redrawn (3 December 2026) has a key without the set's
+    /// split rule; today's runs must not find it. Photos' keys are as they were, so their stored models are still found.</summary>
+    [Fact]
+    public void TheBuiltInSetsKeyNamesItsSplitRuleAndPhotosKeysAreUnchanged()
+    {
+        // How every key was written before the set was redrawn: role and settings only.
+        static string Before(LabConfig c) =>
+            $"{ModelRole.Teacher}|{JsonSerializer.Serialize(ModelKey.For(ModelRole.Teacher, c).Shape, JsonDefaults.Options)}";
+        var synthetic = new LabConfig { Data = "synthetic" };
+        var photos = new LabConfig { Data = "petimages" };
+
+        Assert.Equal(Before(synthetic) + "|seeded shuffle, 50/25/25; 10 % of training labels flipped", Key(ModelRole.Teacher, synthetic));
+        Assert.NotEqual(Before(synthetic), Key(ModelRole.Teacher, synthetic));
+        Assert.Equal(Before(photos), Key(ModelRole.Teacher, photos));
     }
 
     [Fact]
