@@ -22,6 +22,19 @@ public sealed class ComponentTests
         };
 
     [Fact]
+    public async Task TheBuiltInSetsNoteSaysItIsDrawnAndThatATenthOfItsTrainingLabelsAreWrong()
+    {
+        await using var ctx = new ComponentTestContext();
+        var note = ctx.Render<DataSourceNote>(p => p.Add(n => n.Source, "synthetic"));
+
+        Assert.Contains("Drawn pictures, not photos: 8,000 cartoon cats and dogs.", note.Markup);
+        Assert.Contains("10 % of the training labels are wrong on purpose", note.Markup);
+
+        var photos = ctx.Render<DataSourceNote>(p => p.Add(n => n.Source, "petimages"));
+        Assert.DoesNotContain("wrong on purpose", photos.Markup);
+    }
+
+    [Fact]
     public async Task InvalidAlphaShowsTheMessageNextToTheFieldAndStartStaysDisabled()
     {
         await using var ctx = new ComponentTestContext();
