@@ -22,13 +22,15 @@ public sealed class ComponentTests
         };
 
     [Fact]
-    public async Task TheBuiltInSetsNoteSaysItIsDrawnAndThatATenthOfItsTrainingLabelsAreWrong()
+    public async Task TheBuiltInSetsNoteSaysItIsDrawnAndItsTooltipThatATenthOfItsTrainingLabelsAreWrong()
     {
         await using var ctx = new ComponentTestContext();
         var note = ctx.Render<DataSourceNote>(p => p.Add(n => n.Source, "synthetic"));
 
         Assert.Contains("Drawn pictures, not photos: 8,000 cartoon cats and dogs.", note.Markup);
-        Assert.Contains("10 % of the training labels are wrong on purpose", note.Markup);
+        string why = note.Find("[title]").GetAttribute("title")!;
+        Assert.StartsWith("10 % of the training labels are wrong on purpose", why);
+        Assert.Contains("the distilled student gets and the scratch student does not", why);
 
         var photos = ctx.Render<DataSourceNote>(p => p.Add(n => n.Source, "petimages"));
         Assert.DoesNotContain("wrong on purpose", photos.Markup);
