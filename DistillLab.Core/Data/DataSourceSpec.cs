@@ -9,6 +9,10 @@ public sealed record DataSourceSpec(DataSourceKind Kind, string? Path, string Te
 {
     public const string Allowed = "synthetic, folder:<path>, idx:<dir>, petimages or petimages:<folder>";
 
+    /// <summary>True for the built-in synthetic set, written any way TryParse accepts it ("synthetic", any case, spaces
+    /// around): the one source whose pictures, split and labels are defined by our code.</summary>
+    public static bool IsSynthetic(string text) => (text ?? "").Trim().Equals("synthetic", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Parses the source text without a data-roots check (command line use).</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out DataSourceSpec? spec, [NotNullWhen(false)] out string? error)
         => TryParse(text, null, out spec, out error);

@@ -8,7 +8,7 @@ public static class DataSourceText
 
     /// <summary>The source as written, the built-in set marked as <see cref="Synthetic"/>.</summary>
     public static string Describe(string source) =>
-        source.Trim().Equals("synthetic", StringComparison.OrdinalIgnoreCase) ? Synthetic : source.Trim();
+        DataSourceSpec.IsSynthetic(source) ? Synthetic : source.Trim();
 
     /// <summary>The source and the image size, e.g. "folder:/data/pets, 64 px".</summary>
     public static string Describe(string source, int? imageSize) =>

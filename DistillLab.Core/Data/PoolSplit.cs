@@ -16,7 +16,7 @@ public sealed record PoolSplit(int TrainPercent, int ValidationPercent)
 
     /// <summary>The shares a source's single pool is split by: the synthetic set's own, else the lab's.</summary>
     public static PoolSplit For(string source)
-        => DataSourceSpec.TryParse(source, out var spec, out _) && spec.Kind == DataSourceKind.Synthetic ? Synthetic.SyntheticCatsDogs.Shares : Lab;
+        => DataSourceSpec.IsSynthetic(source) ? Synthetic.SyntheticCatsDogs.Shares : Lab;
 
     /// <summary>Fisher-Yates with new Random(seed): the same seed gives the same permutation on every machine.</summary>
     public static int[] Shuffled(int count, int seed)

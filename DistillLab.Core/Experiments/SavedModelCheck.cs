@@ -20,7 +20,7 @@ public static class SavedModelCheck
         config.Seed, data.Split, data.ImageSize, ResizeName(config));
 
     /// <summary>The resize a run applies, by name; null for the synthetic set, which is drawn at its size.</summary>
-    public static string? ResizeName(LabConfig config) => IsSynthetic(config.Data) ? null : ResizeMethods.Name(config.EffectiveResize());
+    public static string? ResizeName(LabConfig config) => DataSourceSpec.IsSynthetic(config.Data) ? null : ResizeMethods.Name(config.EffectiveResize());
 
     /// <summary>Before the data loads (which can take minutes): the checkpoints exist, are of the right kind and size, and
     /// differ from the run in nothing that is known without the data (seed, split rule, resize).</summary>
@@ -29,7 +29,7 @@ public static class SavedModelCheck
     {
         bool idx = DataSourceSpec.TryParse(config.Data, out var spec, out _) && spec.Kind == DataSourceKind.Idx;
         var planned = new TrainingProvenance(config.Data, null, config.Limit, 0, config.Seed,
-            idx ? IdxSource.SplitRule : config.UsesTfdsSplit() ? TfdsSplit.Rule : IsSynthetic(config.Data) ? SyntheticCatsDogs.SplitRule : PoolSplit.Rule,
+            idx ? IdxSource.SplitRule : config.UsesTfdsSplit() ? TfdsSplit.Rule : DataSourceSpec.IsSynthetic(config.Data) ? SyntheticCatsDogs.SplitRule : PoolSplit.Rule,
             imageSize, ResizeName(config));
         foreach (var (role, field, path) in SavedModels(config))
         {
@@ -115,7 +115,7 @@ public static class SavedModelCheck
         // Only the seeded shuffle takes the seed: idx's test set is the t10k file and TFDS's order is md5's, whatever the seed.
         bool seeded = run.Split == PoolSplit.Rule || run.Split == SyntheticCatsDogs.SplitRule;
         // The synthetic pictures are drawn from the seed: another seed draws other pictures, none of them this run's.
-        bool otherPictures = seeded && model.Seed != run.Seed && IsSynthetic(run.Source) && IsSynthetic(model.Source);
+        bool otherPictures = seeded && model.Seed != run.Seed && DataSourceSpec.IsSynthetic(run.Source) && DataSourceSpec.IsSynthetic(model.Source);
         if (seeded && model.Seed != run.Seed)
             found.Add(new($"it was trained with seed {model.Seed}, this run uses seed {run.Seed}",
                 otherPictures ? Severity.Other : Within(Severity.Leaks)));
@@ -181,7 +181,6 @@ public static class SavedModelCheck
 
     private static bool SameText(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsSynthetic(string source) => source.Trim().Equals("synthetic", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A saved model this run used although it was not trained on this run's training split

@@ -38,6 +38,5 @@ public sealed record ModelKey(ModelRole Role, LabConfig Shape)
     /// (the runner's check would refuse it as foreign, failing the run instead of training afresh).</summary>
     public override string ToString() => $"{Role}|{JsonSerializer.Serialize(Shape, JsonDefaults.Options)}{SetVersion(Shape.Data)}";
 
-    private static string SetVersion(string data) =>
-        DataSourceSpec.TryParse(data, out var spec, out _) && spec.Kind == DataSourceKind.Synthetic ? $"|{SyntheticCatsDogs.SplitRule}" : "";
+    private static string SetVersion(string data) => DataSourceSpec.IsSynthetic(data) ? $"|{SyntheticCatsDogs.SplitRule}" : "";
 }

@@ -45,7 +45,7 @@ switch (command)
         TeacherProbe.Disagreement(args[1], args[2], int.Parse(args[3]), int.Parse(args[4]), args[5]);
         break;
     default:
-        Console.Error.WriteLine("usage: sheet OUT.png [size] [seed] | time [count] [size] | teacher CKPT count seed lab|synthetic | agree STUDENT1 STUDENT2 count seed lab|synthetic");
+        Console.Error.WriteLine("usage: sheet OUT.png [size] [seed] | time [count] [size] | teacher CKPT count seed lab|synthetic | probe SEEDS [count] [threads] [teacher|all] | agree STUDENT1 STUDENT2 count seed lab|synthetic");
         return 2;
 }
 return 0;
